@@ -1,0 +1,205 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from actions.timeframes import parse_timeframe
+from plans.models import Group, Organisation, Outcome, Partnership, Person, RagRating, Theme
+
+
+class Recurrence(models.TextChoices):
+    ONGOING = "ongoing", "Ongoing"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    TERMLY = "termly", "Termly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly"
+    ANNUAL = "annual", "Annual"
+
+
+class TimeframeFields(models.Model):
+    """A timeframe as written, and what a machine needs from it (derived on every save)."""
+
+    timeframe = models.TextField(blank=True, help_text="As written, e.g. 'June – September 2022'.")
+    due_date = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    starts_on = models.DateField(null=True, blank=True, editable=False)
+    recurrence = models.CharField(max_length=12, choices=Recurrence, blank=True, editable=False)
+    timeframe_tbc = models.BooleanField("to be confirmed", default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def derive_timeframe(self):
+        parsed = parse_timeframe(self.timeframe)
+        self.due_date = parsed.due
+        self.starts_on = parsed.starts
+        self.recurrence = parsed.recurrence
+        self.timeframe_tbc = parsed.to_be_confirmed
+
+
+class LeadFields(models.Model):
+    """A lead as written, plus the people, groups and agencies it names (see actions.lead_links)."""
+
+    lead = models.TextField(blank=True, help_text="As written, e.g. 'Zoe Gallen, MSCP BSU'.")
+    lead_people = models.ManyToManyField(Person, blank=True, related_name="led_%(class)ss")
+    lead_groups = models.ManyToManyField(Group, blank=True, related_name="led_%(class)ss")
+    lead_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="led_%(class)ss"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_partnership(self, partnership: Partnership):
+        return self.filter(outcome__plan__group__partnership=partnership)
+
+    def with_latest_update(self):
+        """Annotate each action with its current rating (its latest update) and its date."""
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
+            "-reported_on", "-created_at", "-pk"
+        )
+        return self.annotate(
+            current_rating_id=Subquery(latest.values("rating_id")[:1]),
+            current_rating_label=Subquery(latest.values("rating__label")[:1]),
+            current_rating_colour=Subquery(latest.values("rating__colour")[:1]),
+            current_scale=Subquery(latest.values("rating__scale")[:1]),
+            last_updated_on=Subquery(latest.values("reported_on")[:1]),
+        )
+
+
+class Action(TimeframeFields, LeadFields):
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
+    number = models.CharField(max_length=20, blank=True, help_text="As written; may be blank.")
+    text = models.TextField(
+        blank=True, help_text="What we will do; parts A, B, C... are the action's steps."
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="actions")
+    outcome_measures = models.TextField(
+        blank=True, help_text="How will we know it has made a difference?"
+    )
+    note = models.TextField(blank=True, help_text="Transcription note, e.g. on corrupted source.")
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["outcome__plan", "outcome__position", "position"]
+
+    def __str__(self):
+        text = self.text or "(in parts: see its steps)"
+        text = text if len(text) <= 80 else text[:79] + "…"
+        return f"{self.number} {text}".strip()
+
+    def save(self, *args, **kwargs):
+        self.derive_timeframe()
+        if self.due_date is None and self.pk:
+            # An action with no date of its own is due when its last dated step is.
+            self.due_date = self.steps.aggregate(due=Max("due_date"))["due"]
+        super().save(*args, **kwargs)
+
+    @property
+    def plan(self):
+        return self.outcome.plan
+
+
+class Step(TimeframeFields, LeadFields):
+    """A part of an action (A., B., a., a bullet, a milestone), with its own lead and evidence."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="steps")
+    label = models.CharField(max_length=10, blank=True, help_text="As written: 'A.', 'b.' or ''.")
+    text = models.TextField()
+    evidence = models.TextField(blank=True, help_text="Impact and evidence.")
+    note = models.TextField(blank=True, help_text="Transcription note.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["action", "position"]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"{self.label} {text}".strip()
+
+    def save(self, *args, **kwargs):
+        self.derive_timeframe()
+        super().save(*args, **kwargs)
+        if self.due_date:
+            self.action.save(update_fields=["due_date", "updated_at"])
+
+
+class ProgressUpdate(models.Model):
+    """One report of progress on an action. The history is kept: updates are never overwritten."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    reported_on = models.DateField(default=timezone.localdate)
+    rating = models.ForeignKey(RagRating, on_delete=models.PROTECT, related_name="updates")
+    commentary = models.TextField()
+    evidence = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["action", "-reported_on", "-created_at", "-pk"]
+        get_latest_by = ["reported_on", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(commentary=""), name="update_has_commentary")
+        ]
+
+    def __str__(self):
+        return f"{self.action.number} {self.rating} on {self.reported_on:%d %b %Y}"
+
+    def clean(self):
+        if (
+            self.rating_id
+            and self.action_id
+            and self.rating.partnership_id != self.action.outcome.plan.group.partnership_id
+        ):
+            raise ValidationError({"rating": "Choose one of this partnership's ratings."})
+
+
+class Risk(models.Model):
+    """An entry in the confidential risk & challenge log."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    number = models.CharField(max_length=20, blank=True)
+    concern = models.TextField()
+    risk_if_unresolved = models.TextField("risk if not resolved", blank=True)
+    action_required = models.TextField(blank=True)
+    by_whom = models.TextField(blank=True)
+    by_when = models.TextField(blank=True, help_text="As written; a due date is derived from it.")
+    due_date = models.DateField(null=True, blank=True, editable=False)
+    rating = models.ForeignKey(
+        RagRating, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
+    )
+    confidential = models.BooleanField(
+        default=True, help_text="Confidential entries are seen only by board members and staff."
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partnership", "position", "pk"]
+        verbose_name = "risk & challenge log entry"
+        verbose_name_plural = "risk & challenge log"
+
+    def __str__(self):
+        text = self.concern if len(self.concern) <= 80 else self.concern[:79] + "…"
+        return f"{self.number} {text}".strip()
+
+    def save(self, *args, **kwargs):
+        self.due_date = parse_timeframe(self.by_when).due
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.rating_id and self.rating.partnership_id != self.partnership_id:
+            raise ValidationError({"rating": "Choose one of this partnership's ratings."})

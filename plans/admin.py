@@ -1,0 +1,178 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from plans.models import (
+    Group,
+    Membership,
+    Organisation,
+    Outcome,
+    Partnership,
+    Person,
+    Plan,
+    Priority,
+    RagRating,
+    Theme,
+    readable_text_colour,
+)
+
+
+def rating_label(label: str | None, colour: str | None) -> str:
+    """A rating as a coloured label that also carries its word (never colour alone)."""
+    if not label:
+        return "—"
+    return format_html(
+        '<strong style="background:{};color:{};padding:2px 6px;white-space:nowrap">{}</strong>',
+        colour,
+        readable_text_colour(colour),
+        label,
+    )
+
+
+class GroupInline(admin.TabularInline):
+    model = Group
+    fields = ["name", "short_name", "kind"]
+    extra = 0
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    fields = ["position", "code", "name", "short_name"]
+    extra = 0
+
+
+class RagRatingInline(admin.TabularInline):
+    model = RagRating
+    fields = ["position", "label", "scale", "colour", "definition"]
+    extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [GroupInline, ThemeInline, RagRatingInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership"]
+    list_filter = ["partnership"]
+    search_fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation", "partnership", "user"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation", "partnership", "user"]
+    autocomplete_fields = ["organisation", "user"]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "partnership"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["name", "short_name", "aliases"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["chairs"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "partnership", "role"]
+    list_filter = ["partnership", "role"]
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "partnership"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "partnership"]
+    list_filter = ["partnership"]
+    search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(RagRating)
+class RagRatingAdmin(admin.ModelAdmin):
+    list_display = ["label", "coloured", "scale", "partnership", "position"]
+    list_filter = ["partnership", "scale"]
+    search_fields = ["label", "definition"]
+
+    @admin.display(description="As shown")
+    def coloured(self, obj):
+        return rating_label(obj.label, obj.colour)
+
+
+class PriorityInline(admin.TabularInline):
+    model = Priority
+    fields = ["position", "number", "title"]
+    extra = 0
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    fields = [("position", "number", "priority"), "text", "note"]
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "priority" and request.resolver_match.kwargs.get("object_id"):
+            kwargs["queryset"] = Priority.objects.filter(
+                plan_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "period", "group", "partnership", "status", "version_label"]
+    list_filter = ["group__partnership", "status", "group"]
+    search_fields = ["title", "period", "introduction", "version_label"]
+    list_select_related = ["group__partnership"]
+    inlines = [PriorityInline, OutcomeInline]
+    fieldsets = [
+        (None, {"fields": ["group", "title", "period", "status", "version_label", "agreed_on"]}),
+        ("Introduction", {"fields": ["introduction"]}),
+        (
+            "The plan's own words",
+            {
+                "fields": ["priority_label", "outcome_label", "action_label"],
+                "classes": ["collapse"],
+            },
+        ),
+        ("Source", {"fields": ["source", "note"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(ordering="group__partnership__name")
+    def partnership(self, obj):
+        return obj.group.partnership
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "plan"]
+    list_filter = ["plan__group__partnership", "plan"]
+    search_fields = ["title"]
+    list_select_related = ["plan"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_text", "priority", "plan"]
+    list_filter = ["plan__group__partnership", "plan"]
+    search_fields = ["text", "note"]
+    list_select_related = ["plan", "priority"]
+    fields = ["plan", "priority", "position", "number", "text", "note"]
+
+    def get_inlines(self, request, obj):
+        from actions.admin import ActionInline  # actions depends on plans, not the reverse
+
+        return [ActionInline]
+
+    @admin.display(description="Outcome")
+    def short_text(self, obj):
+        return obj.text[:120] + ("…" if len(obj.text) > 120 else "")

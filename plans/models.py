@@ -1,0 +1,322 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
+
+
+def readable_text_colour(background: str) -> str:
+    """Near-black or white, whichever contrasts more with the background (WCAG luminance)."""
+    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # 0.0466 is the luminance of GOV.UK's near-black text, #0b0c0c.
+    on_dark = (luminance + 0.05) / (0.0466 + 0.05)
+    on_white = 1.05 / (luminance + 0.05)
+    return "#0b0c0c" if on_dark >= on_white else "#ffffff"
+
+
+class Partnership(models.Model):
+    """The tenant: every plan, person and rating belongs to exactly one partnership."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, help_text="As the partnership writes it, e.g. MSCP."
+    )
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """An agency that people and leads belong to (the council, police, health, schools...)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="organisations"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="organisation_name_unique_in_partnership"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """Someone named as a lead or chair: a named person, or a post such as a business manager."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ROLE = "role", "Role or post"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERSON)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The sign-in of this person or post holder: 'my actions' finds what they lead.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="person_name_unique_in_partnership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
+
+
+class Group(models.Model):
+    """A board, subgroup or task group of the partnership, or a partner body it works with."""
+
+    class Kind(models.TextChoices):
+        BOARD = "board", "Board"
+        SUBGROUP = "subgroup", "Subgroup"
+        TASK_GROUP = "task_group", "Task group"
+        PARTNER_BODY = "partner_body", "Partner body"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.SUBGROUP)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other ways plans write this group's name, one per line (used to link leads).",
+    )
+    chairs = models.ManyToManyField(Person, blank=True, related_name="chaired_groups")
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="group_name_unique_in_partnership"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "short_name"], name="group_short_name_unique_in_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def names(self) -> list[str]:
+        """Every way plans write this group: name, short name and aliases."""
+        return [
+            self.name,
+            self.short_name,
+            *filter(None, map(str.strip, self.aliases.splitlines())),
+        ]
+
+
+class Membership(models.Model):
+    """A user's role in one partnership: what they may see and do there."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", "Business support staff"
+        CHAIR = "chair", "Chair or lead"
+        BOARD = "board", "Board member"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role)
+    groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="memberships",
+        help_text="Groups this user chairs or sits on: a chair updates the plans they own.",
+    )
+
+    class Meta:
+        ordering = ["partnership", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="one_membership_per_user_and_partnership"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}, {self.partnership.short_name}"
+
+
+class Theme(models.Model):
+    """A cross-cutting theme that actions are tagged with (e.g. Merton's A–E)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
+    code = models.CharField(max_length=10, help_text="As the partnership letters it, e.g. A.")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["partnership", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "code"], name="theme_code_unique_in_partnership"
+            )
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class RagRating(models.Model):
+    """One of a partnership's own ratings, placed on the fixed scale that reports aggregate."""
+
+    class Scale(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+        COMPLETE = "complete", "Complete"
+
+    # GOV.UK palette colours for the scale, used where a partnership sets none.
+    SCALE_COLOURS = {
+        Scale.NOT_STARTED: "#b1b4b6",
+        Scale.ON_TRACK: "#00703c",
+        Scale.AT_RISK: "#f47738",
+        Scale.OFF_TRACK: "#d4351c",
+        Scale.COMPLETE: "#1d70b8",
+    }
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="ratings")
+    scale = models.CharField(max_length=12, choices=Scale)
+    label = models.CharField(max_length=60, help_text="The partnership's word, e.g. Amber.")
+    definition = models.TextField(blank=True)
+    colour = models.CharField(max_length=7, validators=[hex_colour])
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["partnership", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "label"], name="rating_label_unique_in_partnership"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        if not self.colour:
+            self.colour = self.SCALE_COLOURS[self.scale]
+        super().save(*args, **kwargs)
+
+    @property
+    def text_colour(self) -> str:
+        return readable_text_colour(self.colour)
+
+
+class Plan(models.Model):
+    """A group's work plan or business plan for a period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+        ARCHIVED = "archived", "Archived"
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(max_length=300)
+    period = models.CharField(max_length=40, help_text="As written, e.g. 2024-25 or 2021 – 2023.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    version_label = models.CharField(
+        max_length=100, blank=True, help_text="e.g. DRAFT V.7 – APRIL 2022"
+    )
+    agreed_on = models.DateField(null=True, blank=True)
+    introduction = models.TextField(blank=True)
+    priority_label = models.CharField(
+        max_length=200, blank=True, help_text="The plan's own word for a priority."
+    )
+    outcome_label = models.CharField(
+        max_length=200, blank=True, help_text="The plan's own words for an outcome."
+    )
+    action_label = models.CharField(
+        max_length=200, blank=True, help_text="The plan's own words for an action."
+    )
+    source = models.CharField(max_length=200, blank=True, help_text="The document it came from.")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group__partnership", "-period", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="draft") | Q(agreed_on__isnull=True),
+                name="draft_plan_has_no_agreed_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.period}"
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.group.partnership
+
+
+class Priority(models.Model):
+    """The optional top level of a plan, e.g. Medway's priority objectives."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
+    number = models.CharField(max_length=20, blank=True, help_text="As written.")
+    title = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+
+class Outcome(models.Model):
+    """An impact statement: what will success look like?"""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
+    priority = models.ForeignKey(
+        Priority, on_delete=models.CASCADE, null=True, blank=True, related_name="outcomes"
+    )
+    number = models.CharField(max_length=20, blank=True, help_text="As written; may be blank.")
+    text = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Transcription note, e.g. on corrupted source.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "position"]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"{self.number} {text}".strip()
+
+    def clean(self):
+        if self.priority_id and self.priority.plan_id != self.plan_id:
+            raise ValidationError({"priority": "Choose a priority of the same plan."})

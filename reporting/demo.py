@@ -1,0 +1,193 @@
+"""Load the demo partnerships and the three seed plans from fixtures/ (see fixtures/README.md)."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from actions.lead_links import LeadLinker
+from actions.models import Action, Step
+from plans.models import Group, Membership, Outcome, Partnership, Plan, Priority, RagRating, Theme
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+class DemoDataError(ValueError):
+    pass
+
+
+@dataclass
+class LoadReport:
+    plans: list[Plan] = field(default_factory=list)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, where
+
+
+@transaction.atomic
+def load_demo(fixtures_dir: Path = FIXTURES_DIR) -> LoadReport:
+    """Create or refresh the demo partnerships and replace their seed plans. All or nothing."""
+    for entry in yaml.safe_load((fixtures_dir / "partnerships.yaml").read_text()):
+        load_partnership(entry)
+    report = LoadReport()
+    for path in sorted((fixtures_dir / "plans").glob("*.yaml")):
+        report.plans.append(load_plan(yaml.safe_load(path.read_text()), origin=path.name))
+    return report
+
+
+def load_partnership(entry: dict) -> Partnership:
+    partnership, _ = Partnership.objects.update_or_create(
+        slug=entry["slug"], defaults={"name": entry["name"], "short_name": entry["short_name"]}
+    )
+    for group in entry.get("groups", []):
+        Group.objects.update_or_create(
+            partnership=partnership,
+            short_name=group["short_name"],
+            defaults={
+                "name": group["name"],
+                "kind": group["kind"],
+                "aliases": "\n".join(group.get("aliases", [])),
+            },
+        )
+    for position, theme in enumerate(entry.get("themes", []), start=1):
+        Theme.objects.update_or_create(
+            partnership=partnership,
+            code=theme["code"],
+            defaults={
+                "name": theme["name"],
+                "short_name": theme.get("short_name", ""),
+                "position": position,
+            },
+        )
+    for position, rating in enumerate(entry.get("ratings", []), start=1):
+        RagRating.objects.update_or_create(
+            partnership=partnership,
+            label=rating["label"],
+            defaults={
+                "scale": rating["scale"],
+                "definition": rating.get("definition", ""),
+                "colour": rating.get("colour", ""),
+                "position": position,
+            },
+        )
+    return partnership
+
+
+def load_plan(data: dict, *, origin: str = "") -> Plan:
+    """Create one plan from its YAML data, replacing an earlier load of the same plan."""
+    try:
+        partnership = Partnership.objects.get(slug=data["partnership"])
+        group = partnership.groups.get(short_name=data["group"])
+    except (Partnership.DoesNotExist, Group.DoesNotExist) as error:
+        raise DemoDataError(f"{origin}: unknown partnership or group ({error})") from error
+    themes = {theme.code: theme for theme in partnership.themes.all()}
+    Plan.objects.filter(group=group, title=data["title"], period=data["period"]).delete()
+    plan = Plan.objects.create(
+        group=group,
+        **{
+            key: data.get(key) or ""
+            for key in [
+                "title",
+                "period",
+                "status",
+                "version_label",
+                "introduction",
+                "priority_label",
+                "outcome_label",
+                "action_label",
+                "source",
+                "note",
+            ]
+        },
+        agreed_on=data.get("agreed_on"),
+    )
+    linker = LeadLinker(partnership)
+    outcome_position = 0
+
+    def add_outcomes(outcomes: list[dict], priority: Priority | None) -> None:
+        nonlocal outcome_position
+        for outcome_data in outcomes:
+            outcome_position += 1
+            outcome = Outcome.objects.create(
+                plan=plan,
+                priority=priority,
+                number=outcome_data.get("number") or "",
+                text=outcome_data.get("text") or "",
+                note=outcome_data.get("note") or "",
+                position=outcome_position,
+            )
+            for position, action_data in enumerate(outcome_data.get("actions", []), start=1):
+                add_action(outcome, position, action_data)
+
+    def add_action(outcome: Outcome, position: int, data: dict) -> None:
+        unknown = set(data.get("themes", [])) - set(themes)
+        if unknown:
+            raise DemoDataError(f"{origin}: action {data.get('number')}: unknown themes {unknown}")
+        action = Action.objects.create(
+            outcome=outcome,
+            position=position,
+            **{
+                key: data.get(key) or ""
+                for key in ["number", "text", "lead", "timeframe", "outcome_measures", "note"]
+            },
+        )
+        action.themes.set([themes[code] for code in data.get("themes", [])])
+        linker.link(action, owning_group=group)
+        for step_position, step_data in enumerate(data.get("steps", []), start=1):
+            step = Step.objects.create(
+                action=action,
+                position=step_position,
+                **{
+                    key: step_data.get(key) or ""
+                    for key in ["label", "text", "lead", "timeframe", "evidence", "note"]
+                },
+            )
+            linker.link(step, owning_group=group)
+
+    for position, priority_data in enumerate(data.get("priorities", []), start=1):
+        priority = Priority.objects.create(
+            plan=plan,
+            number=priority_data.get("number") or "",
+            title=priority_data["title"],
+            position=position,
+        )
+        add_outcomes(priority_data.get("outcomes", []), priority)
+    add_outcomes(data.get("outcomes", []), None)
+    return plan
+
+
+# One sign-in per role, for trying the site; created only on request (scripts/serve).
+DEMO_USERS = [
+    # username, first name, partnership slug, role, groups (short names)
+    ("staff", "Sam (business support)", "merton", Membership.Role.STAFF, []),
+    ("chair", "Chris (ESS chair)", "merton", Membership.Role.CHAIR, ["ESS"]),
+    ("board", "Bola (board member)", "merton", Membership.Role.BOARD, []),
+    ("medway", "Mo (Medway business support)", "medway", Membership.Role.STAFF, []),
+]
+
+
+@transaction.atomic
+def create_demo_users(password: str) -> list[tuple[str, str, str]]:
+    User = get_user_model()
+    created = []
+    for username, first_name, slug, role, group_names in DEMO_USERS:
+        user, _ = User.objects.update_or_create(
+            username=username, defaults={"first_name": first_name, "is_active": True}
+        )
+        user.set_password(password)
+        user.save()
+        partnership = Partnership.objects.get(slug=slug)
+        membership, _ = Membership.objects.update_or_create(
+            user=user, partnership=partnership, defaults={"role": role}
+        )
+        membership.groups.set(partnership.groups.filter(short_name__in=group_names))
+        created.append((username, membership.get_role_display(), partnership.name))
+    admin, _ = User.objects.update_or_create(
+        username="admin",
+        defaults={"first_name": "Site administrator", "is_staff": True, "is_superuser": True},
+    )
+    admin.set_password(password)
+    admin.save()
+    created.append(("admin", "Site administrator (Django admin)", "all partnerships"))
+    return created

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from reporting.demo import create_demo_users, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo partnerships and the three seed plans (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-users",
+            action="store_true",
+            help="Also create one sign-in per role (and an admin) and print their logins.",
+        )
+        parser.add_argument("--password", help="Password for the demo sign-ins.")
+
+    def handle(self, *args, with_users=False, password=None, **options):
+        report = load_demo()
+        for plan in report.plans:
+            actions = sum(outcome.actions.count() for outcome in plan.outcomes.all())
+            self.stdout.write(
+                f"Loaded {plan.group.partnership.name}: {plan} "
+                f"({plan.outcomes.count()} outcomes, {actions} actions)"
+            )
+        if not with_users:
+            return
+        if password is None:
+            if not settings.DEBUG:
+                raise CommandError("Demo sign-ins outside development need --password.")
+            password = "demo-password-2024"  # noqa: S105 - development sign-ins, printed below
+        self.stdout.write(self.style.SUCCESS(f"\nDemo sign-ins (password for all: {password})"))
+        for username, role, where in create_demo_users(password):
+            self.stdout.write(f"  {username:<8} {role} – {where}")
