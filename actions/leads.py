@@ -49,6 +49,7 @@ _APOSTROPHES = re.compile(r"[’‘ʼ`]")  # Word's curly apostrophes: "Children
 _AMPERSAND = re.compile(r"\s*&\s*")
 _SUBGROUP = re.compile(r"\bsub[\s\-‐‑–—]*group")
 _SPACES = re.compile(r"\s+")
+_SLASH_SPACES = re.compile(r"\s*/\s*")  # "Hub Manager/ Zoe" is written both ways
 _NORMALISING = ((_APOSTROPHES, "'"), (_AMPERSAND, " and "), (_SUBGROUP, "subgroup"), (_SPACES, " "))
 
 
@@ -151,6 +152,7 @@ _TEAM = re.compile(r"\b(?:business\s+(?:support\s+)?unit|bsu|teams?|secretariat)
 _GROUP_END = re.compile(rf"\b(?:{_GROUP_WORDS})(?:\s*\([^()]*\))?$", re.IGNORECASE)
 _ORGANISATION = re.compile(rf"\b(?:{_ORGANISATION_WORDS})\b", re.IGNORECASE)
 _LONDON_BOROUGH = re.compile(r"\bLB\s+[A-Z]")  # "LB Merton"
+_ORGANISATION_END = re.compile(rf"\b(?:{_ORGANISATION_WORDS})(?:\s*\([^()]*\))?$", re.IGNORECASE)
 _TERMINAL_END = re.compile(
     rf"\b(?:{_ROLE_WORDS}|{_GROUP_WORDS}|{_ORGANISATION_WORDS})(?:\s*\([^()]*\))?\s*$",
     re.IGNORECASE,
@@ -239,7 +241,7 @@ def _has_terminal(text: str) -> bool:
 
 def _clean_name(text: str) -> str:
     name = _SPACES.sub(" ", text.replace(_MASK, " "))
-    name = re.sub(r"\s*/\s*", "/", name)
+    name = _SLASH_SPACES.sub("/", name)
     words = _strip_ends(name).split(" ")
     while len(words) > 1 and words[-1].casefold() in _CONNECTORS:
         words.pop()
@@ -364,7 +366,8 @@ def _merge_chunks(masked: str, pieces: list[_Piece]) -> list[_Piece]:
 
 def _joins(masked: str, left: _Piece, right: _Piece) -> bool:
     """Whether an "and"/"&" is inside one name ("Learning & Development Officer", "Policy and
-    Training Group") rather than between two ("Zoe Gallen and Sarah Brewster")."""
+    Training Group", "Risk and Resilience Service") rather than between two ("Zoe Gallen and
+    Sarah Brewster", "Police and NHS")."""
     if right.separator.strip().casefold() not in ("and", "&"):
         return False
     before = masked[left.start : left.end].rsplit("/", 1)[-1]
@@ -374,7 +377,11 @@ def _joins(masked: str, left: _Piece, right: _Piece) -> bool:
     after_kind = _kind(after)
     if after_kind == "group":
         return True
-    return after_kind == "role" and not (_is_person(_clean_name(before)) and " " in before.strip())
+    if after_kind == "organisation" and not _ORGANISATION_END.search(_clean_name(after)):
+        return False
+    if after_kind not in ("role", "organisation"):
+        return False
+    return not (_is_person(_clean_name(before)) and " " in before.strip())
 
 
 def _names_team(masked: str, left: _Piece, right: _Piece) -> bool:
@@ -446,13 +453,15 @@ def _cut_brackets(masked: str, item: _Piece, brackets: _Brackets) -> Iterator[tu
     or role as their organisation, and "(JEG)" after a group as part of its name."""
     cursor = item.start
     for start, end, content in brackets.within(item.start, item.end):
-        before = masked[cursor:start]
-        if not before.strip():
-            yield start + 1, end - 1, ""  # a bracket on its own names an organisation
-            cursor = end
-        elif _kind(before) in ("person", "role"):
+        kind = _kind(masked[cursor:start])
+        if kind in ("group", "organisation"):
+            continue  # it abbreviates the name before it, and stays in that name
+        if kind in ("person", "role"):
             yield cursor, start, _clean_name(content)
-            cursor = end
+        else:
+            yield cursor, start, ""  # "All (NHS)": what is before it is read on its own,
+            yield start + 1, end - 1, ""  # and the bracket names an organisation
+        cursor = end
     yield cursor, item.end, ""
 
 

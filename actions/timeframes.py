@@ -19,7 +19,7 @@ MAX_SPAN_YEARS = 10
 
 @dataclass(frozen=True)
 class Timeframe:
-    due: date | None = None  # end of the latest stated month/year
+    due: date | None = None  # end of the latest stated month/year (or the day, if one is stated)
     starts: date | None = None  # start of a stated range, e.g. "June – September 2022"
     recurrence: str = ""  # "" or one of RECURRENCES
     to_be_confirmed: bool = False  # "TBC", "to be confirmed", "TBA"
@@ -232,7 +232,8 @@ _RECURRENCE = re.compile(
     re.IGNORECASE,
 )
 _TBC = re.compile(
-    r"\btb[cad]\b|\bto\s+be\s+(?:confirmed|agreed|arranged|announced|decided|determined)\b",
+    r"\btb[cad]\b|\bt\.b\.[cad]\b"
+    r"|\bto\s+be\s+(?:confirmed|agreed|arranged|announced|decided|determined)\b",
     re.IGNORECASE,
 )
 # "to be completed", "not yet complete" state a plan, not a completion.
