@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ProgressUpdate, Risk, Step
 from plans.admin import rating_label
@@ -75,7 +76,7 @@ class CurrentRatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(ImportExportModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [ActionResource]
     list_display = ["number", "short_text", "lead", "timeframe", "due_date", "current_rating"]
     list_display_links = ["number", "short_text"]
@@ -112,7 +113,7 @@ class ActionAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(SimpleHistoryAdmin):
     list_display = ["action", "label", "text", "lead", "timeframe", "due_date"]
     list_filter = ["action__outcome__plan__group__partnership", "action__outcome__plan"]
     search_fields = ["text", "lead", "evidence"]
@@ -135,7 +136,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(SimpleHistoryAdmin):
     list_display = ["number", "concern", "by_whom", "by_when", "rating_shown", "confidential"]
     list_filter = ["partnership", "confidential", "rating__scale"]
     search_fields = ["concern", "risk_if_unresolved", "action_required", "by_whom"]

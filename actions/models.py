@@ -5,7 +5,16 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions.timeframes import parse_timeframe
-from plans.models import Group, Organisation, Outcome, Partnership, Person, RagRating, Theme
+from plans.models import (
+    Group,
+    Organisation,
+    Outcome,
+    Partnership,
+    Person,
+    RagRating,
+    Theme,
+    Tracked,
+)
 
 
 class Recurrence(models.TextChoices):
@@ -55,6 +64,12 @@ class ActionQuerySet(models.QuerySet):
     def for_partnership(self, partnership: Partnership):
         return self.filter(outcome__plan__group__partnership=partnership)
 
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_plan_order(self):
+        return self.order_by("outcome__position", "position", "pk")
+
     def with_latest_update(self):
         """Annotate each action with its current rating (its latest update) and its date."""
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
@@ -69,7 +84,7 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-class Action(TimeframeFields, LeadFields):
+class Action(Tracked, TimeframeFields, LeadFields):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
     number = models.CharField(max_length=20, blank=True, help_text="As written; may be blank.")
     text = models.TextField(
@@ -85,9 +100,10 @@ class Action(TimeframeFields, LeadFields):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
+    _history_m2m_fields = ["themes"]
 
     class Meta:
-        ordering = ["outcome__plan", "outcome__position", "position"]
+        ordering = ["position", "pk"]
 
     def __str__(self):
         text = self.text or "(in parts: see its steps)"
@@ -97,16 +113,19 @@ class Action(TimeframeFields, LeadFields):
     def save(self, *args, **kwargs):
         self.derive_timeframe()
         if self.due_date is None and self.pk:
-            # An action with no date of its own is due when its last dated step is.
-            self.due_date = self.steps.aggregate(due=Max("due_date"))["due"]
+            self.due_date = self.last_step_due()
         super().save(*args, **kwargs)
+
+    def last_step_due(self):
+        """An action with no date of its own is due when its last dated step is (runs a query)."""
+        return self.steps.filter(deleted_at__isnull=True).aggregate(due=Max("due_date"))["due"]
 
     @property
     def plan(self):
         return self.outcome.plan
 
 
-class Step(TimeframeFields, LeadFields):
+class Step(Tracked, TimeframeFields, LeadFields):
     """A part of an action (A., B., a., a bullet, a milestone), with its own lead and evidence."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="steps")
@@ -117,7 +136,7 @@ class Step(TimeframeFields, LeadFields):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["action", "position"]
+        ordering = ["position", "pk"]
 
     def __str__(self):
         text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
@@ -126,8 +145,10 @@ class Step(TimeframeFields, LeadFields):
     def save(self, *args, **kwargs):
         self.derive_timeframe()
         super().save(*args, **kwargs)
-        if self.due_date:
-            self.action.save(update_fields=["due_date", "updated_at"])
+        action = self.action
+        if not parse_timeframe(action.timeframe).due:
+            # Not action.save(): a derived date is no edit to record in the action's history.
+            Action.objects.filter(pk=action.pk).update(due_date=action.last_step_due())
 
 
 class ProgressUpdate(models.Model):
@@ -166,7 +187,7 @@ class ProgressUpdate(models.Model):
             raise ValidationError({"rating": "Choose one of this partnership's ratings."})
 
 
-class Risk(models.Model):
+class Risk(Tracked):
     """An entry in the confidential risk & challenge log."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import (
     Group,
@@ -71,7 +72,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "partnership"]
     list_filter = ["partnership", "kind"]
     search_fields = ["name", "short_name", "aliases"]
@@ -90,14 +91,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "partnership"]
     list_filter = ["partnership"]
     search_fields = ["name", "short_name", "code"]
 
 
 @admin.register(RagRating)
-class RagRatingAdmin(admin.ModelAdmin):
+class RagRatingAdmin(SimpleHistoryAdmin):
     list_display = ["label", "coloured", "scale", "partnership", "position"]
     list_filter = ["partnership", "scale"]
     search_fields = ["label", "definition"]
@@ -128,7 +129,7 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "period", "group", "partnership", "status", "version_label"]
     list_filter = ["group__partnership", "status", "group"]
     search_fields = ["title", "period", "introduction", "version_label"]
@@ -153,7 +154,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "plan"]
     list_filter = ["plan__group__partnership", "plan"]
     search_fields = ["title"]
@@ -161,7 +162,7 @@ class PriorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(SimpleHistoryAdmin):
     list_display = ["number", "short_text", "priority", "plan"]
     list_filter = ["plan__group__partnership", "plan"]
     search_fields = ["text", "note"]

@@ -3,8 +3,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
+
+
+class Tracked(models.Model):
+    """Content people edit: its history is kept, a save from a stale form is refused (see
+    plans.editing), and deleting it is soft so it can be restored."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
 
 
 def readable_text_colour(background: str) -> str:
@@ -89,7 +102,7 @@ class Person(models.Model):
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
 
 
-class Group(models.Model):
+class Group(Tracked):
     """A board, subgroup or task group of the partnership, or a partner body it works with."""
 
     class Kind(models.TextChoices):
@@ -165,7 +178,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()}, {self.partnership.short_name}"
 
 
-class Theme(models.Model):
+class Theme(Tracked):
     """A cross-cutting theme that actions are tagged with (e.g. Merton's A–E)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
@@ -187,7 +200,7 @@ class Theme(models.Model):
         return self.short_name or self.name
 
 
-class RagRating(models.Model):
+class RagRating(Tracked):
     """One of a partnership's own ratings, placed on the fixed scale that reports aggregate."""
 
     class Scale(models.TextChoices):
@@ -234,7 +247,7 @@ class RagRating(models.Model):
         return readable_text_colour(self.colour)
 
 
-class Plan(models.Model):
+class Plan(Tracked):
     """A group's work plan or business plan for a period."""
 
     class Status(models.TextChoices):
@@ -282,7 +295,7 @@ class Plan(models.Model):
         return self.group.partnership
 
 
-class Priority(models.Model):
+class Priority(Tracked):
     """The optional top level of a plan, e.g. Medway's priority objectives."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
@@ -291,14 +304,14 @@ class Priority(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["plan", "position"]
+        ordering = ["position", "pk"]
         verbose_name_plural = "priorities"
 
     def __str__(self):
         return f"{self.number} {self.title}".strip()
 
 
-class Outcome(models.Model):
+class Outcome(Tracked):
     """An impact statement: what will success look like?"""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
@@ -311,7 +324,7 @@ class Outcome(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["plan", "position"]
+        ordering = ["position", "pk"]
 
     def __str__(self):
         text = self.text if len(self.text) <= 80 else self.text[:79] + "…"

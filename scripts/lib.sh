@@ -43,10 +43,26 @@ ensure_venv() {
   stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)${extra:+-$extra}"
   if [ ! -e "$stamp" ]; then
     say "Installing Python packages into $VENV"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e ".${extra:+[$extra]}"
+    # Quiet unless it fails: setuptools is chatty about editable installs.
+    if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+           "$VENV/bin/python" -m pip install -q -e ".${extra:+[$extra]}"; } >"$VENV/pip.log" 2>&1; then
+      cat "$VENV/pip.log"; return 1
+    fi
     touch "$stamp"
   fi
+}
+
+# ensure_assets: GOV.UK Frontend compiled with Arial, from the pinned npm packages.
+ensure_assets() {
+  command -v npm >/dev/null || ensure_debian_packages nodejs npm
+  local stamp
+  stamp="node_modules/.installed-$(sha1sum package-lock.json | cut -c1-12)"
+  if [ ! -e "$stamp" ]; then
+    say "Installing front-end packages"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+  fi
+  npm run -s build
 }
 
 # start_postgres: a throwaway PostgreSQL cluster on a free local port; sets DATABASE_URL.

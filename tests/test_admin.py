@@ -12,7 +12,11 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-APP_MODELS = [m for m in apps.get_models() if m._meta.app_label in {"plans", "actions"}]
+APP_MODELS = [
+    model
+    for model in apps.get_models()
+    if model._meta.app_label in {"plans", "actions"} and not model.__name__.startswith("Historical")
+]
 
 
 @pytest.fixture

@@ -39,9 +39,9 @@ def test_counts_match_the_sources(demo):
 
 def test_numbering_is_kept_as_written(demo):
     ess_numbers = list(
-        Action.objects.filter(outcome__plan=plan("Effective Safeguarding")).values_list(
-            "outcome__number", "number"
-        )
+        Action.objects.filter(outcome__plan=plan("Effective Safeguarding"))
+        .in_plan_order()
+        .values_list("outcome__number", "number")
     )
     assert [n for _, n in ess_numbers] == [
         *(f"1.{i}" for i in range(1, 8)),
