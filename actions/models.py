@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.timeframes import parse_timeframe
@@ -80,6 +81,7 @@ class ActionQuerySet(models.QuerySet):
             current_rating_label=Subquery(latest.values("rating__label")[:1]),
             current_rating_colour=Subquery(latest.values("rating__colour")[:1]),
             current_scale=Subquery(latest.values("rating__scale")[:1]),
+            current_commentary=Subquery(latest.values("commentary")[:1]),
             last_updated_on=Subquery(latest.values("reported_on")[:1]),
         )
 
@@ -116,6 +118,9 @@ class Action(Tracked, TimeframeFields, LeadFields):
             self.due_date = self.last_step_due()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.outcome.plan.group.partnership.slug, self.pk])
+
     def last_step_due(self):
         """An action with no date of its own is due when its last dated step is (runs a query)."""
         return self.steps.filter(deleted_at__isnull=True).aggregate(due=Max("due_date"))["due"]
@@ -123,6 +128,14 @@ class Action(Tracked, TimeframeFields, LeadFields):
     @property
     def plan(self):
         return self.outcome.plan
+
+    @property
+    def summary(self) -> str:
+        """The text, or the first step's where the text is all in parts (uses prefetched steps)."""
+        if self.text:
+            return self.text
+        steps = list(self.steps.all())
+        return steps[0].text if steps else ""
 
 
 class Step(Tracked, TimeframeFields, LeadFields):

@@ -1,11 +1,21 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from plans.views import home
 
 admin.site.site_header = "Partnership plans: administration"
 admin.site.site_title = "Partnership plans"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", home, name="home"),
+    path("<slug:slug>/", include("plans.urls")),
+    path("<slug:slug>/", include("actions.urls")),
 ]

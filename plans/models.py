@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
@@ -289,6 +290,9 @@ class Plan(Tracked):
 
     def __str__(self):
         return f"{self.title} {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("plans:plan", args=[self.group.partnership.slug, self.pk])
 
     @property
     def partnership(self) -> Partnership:

@@ -1,0 +1,130 @@
+"""Filters for the plan page and the cross-plan action list; they live in the URL."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from actions.models import Action
+from actions.queries import not_updated_q, overdue_q
+from plans.forms import DateInput, GovukForm
+from plans.models import Group, Person, Plan, Priority, RagRating, Theme
+
+NO_RATING = "none"
+
+
+class FilterForm(GovukForm, forms.Form):
+    pass
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search")
+    rating = django_filters.MultipleChoiceFilter(
+        label="Rating",
+        choices=[*RagRating.Scale.choices, (NO_RATING, "No update yet")],
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_rating",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", widget=forms.CheckboxInput, method="filter_overdue"
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label="Theme", queryset=Theme.objects.none(), field_name="themes",
+        widget=forms.CheckboxSelectMultiple, distinct=True,
+    )  # fmt: skip
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead (person or post)", queryset=Person.objects.none(), method="filter_lead",
+        empty_label="Anyone",
+    )  # fmt: skip
+    lead_group = django_filters.ModelChoiceFilter(
+        label="Lead group", queryset=Group.objects.none(), method="filter_lead_group",
+        empty_label="Any group",
+    )  # fmt: skip
+    group = django_filters.ModelChoiceFilter(
+        label="Plan owned by", queryset=Group.objects.none(), field_name="outcome__plan__group",
+        empty_label="Any group",
+    )  # fmt: skip
+    plan = django_filters.ModelChoiceFilter(
+        label="Plan",
+        queryset=Plan.objects.none(),
+        field_name="outcome__plan",
+        empty_label="Any plan",
+    )
+    priority = django_filters.ModelChoiceFilter(
+        label="Priority", queryset=Priority.objects.none(), field_name="outcome__priority",
+        empty_label="Any priority",
+    )  # fmt: skip
+    due_before = django_filters.DateFilter(
+        label="Due on or before", field_name="due_date", lookup_expr="lte", widget=DateInput
+    )
+    not_updated_since = django_filters.DateFilter(
+        label="Not updated since", method="filter_not_updated_since", widget=DateInput
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+        form = FilterForm
+
+    def __init__(self, data=None, *, partnership, plan=None, **kwargs):
+        super().__init__(data, queryset=kwargs.pop("queryset"), **kwargs)
+        filters = self.filters
+        filters["theme"].queryset = Theme.objects.filter(
+            partnership=partnership, deleted_at__isnull=True
+        )
+        filters["lead"].queryset = Person.objects.filter(partnership=partnership)
+        groups = Group.objects.filter(partnership=partnership, deleted_at__isnull=True)
+        filters["lead_group"].queryset = groups
+        filters["group"].queryset = groups.exclude(kind=Group.Kind.PARTNER_BODY)
+        if plan is None:
+            filters["plan"].queryset = Plan.objects.filter(
+                group__partnership=partnership, deleted_at__isnull=True
+            )
+            filters["priority"].queryset = Priority.objects.filter(
+                plan__group__partnership=partnership, deleted_at__isnull=True
+            ).select_related("plan")
+        else:
+            # On a plan's own page, plan and owning group are given.
+            del filters["plan"], filters["group"]
+            filters["priority"].queryset = plan.priorities.filter(deleted_at__isnull=True)
+            if not filters["priority"].queryset.exists():
+                del filters["priority"]
+        if not filters["theme"].queryset.exists():
+            del filters["theme"]
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(
+            value not in (None, "", [], False) for value in self.form.cleaned_data.values()
+        )
+
+    def search(self, queryset, name, value):
+        matches = Action.objects.filter(
+            Q(number__icontains=value)
+            | Q(text__icontains=value)
+            | Q(lead__icontains=value)
+            | Q(timeframe__icontains=value)
+            | Q(steps__text__icontains=value)
+            | Q(steps__lead__icontains=value)
+        )
+        return queryset.filter(pk__in=matches.values("pk"))
+
+    def filter_rating(self, queryset, name, values):
+        q = Q(current_scale__in=[v for v in values if v != NO_RATING])
+        if NO_RATING in values:
+            q |= Q(current_scale__isnull=True)
+        return queryset.filter(q)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q(timezone.localdate())) if value else queryset
+
+    def filter_lead(self, queryset, name, person):
+        led = Action.objects.filter(Q(lead_people=person) | Q(steps__lead_people=person))
+        return queryset.filter(pk__in=led.values("pk"))
+
+    def filter_lead_group(self, queryset, name, group):
+        led = Action.objects.filter(Q(lead_groups=group) | Q(steps__lead_groups=group))
+        return queryset.filter(pk__in=led.values("pk"))
+
+    def filter_not_updated_since(self, queryset, name, value):
+        return queryset.filter(not_updated_q(value))

@@ -1,0 +1,152 @@
+"""The queries behind the pages: each page's joins in one place, with a bounded query count."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from actions.models import Action, Step
+from actions.rules import COMPLETE, is_overdue
+from plans.models import Partnership, Plan, RagRating, Theme
+
+SCALE_ORDER = [s.value for s in RagRating.Scale]
+
+
+def ratings_by_id(partnership: Partnership) -> dict[int, RagRating]:
+    return {r.pk: r for r in RagRating.objects.filter(partnership=partnership)}
+
+
+def not_complete_q() -> Q:
+    """Actions not rated complete, including those with no update yet (NULL scale)."""
+    others = [scale for scale in SCALE_ORDER if scale != COMPLETE]
+    return Q(current_scale__isnull=True) | Q(current_scale__in=others)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Actions whose due date has passed and that are not complete (needs with_latest_update)."""
+    return Q(due_date__lt=today) & not_complete_q()
+
+
+def not_updated_q(since: datetime.date) -> Q:
+    return Q(last_updated_on__isnull=True) | Q(last_updated_on__lt=since)
+
+
+def actions_for_display(
+    queryset, ratings: dict[int, RagRating], today=None, *, with_leads: bool = False
+) -> list[Action]:
+    """Actions (from partnership_actions) with steps, themes and current rating (3 queries;
+    with_leads adds the people, groups and organisations their leads name: 5 more)."""
+    today = today or timezone.localdate()
+    steps = Step.objects.filter(deleted_at__isnull=True)
+    lookups = ["themes"]
+    if with_leads:
+        steps = steps.prefetch_related("lead_people")
+        lookups += ["lead_people__organisation", "lead_groups"]
+    actions = list(
+        queryset.select_related("outcome__plan__group", "outcome__priority").prefetch_related(
+            Prefetch("steps", queryset=steps), *lookups
+        )
+    )
+    for action in actions:
+        action.current_rating = ratings.get(action.current_rating_id)
+        action.overdue = is_overdue(action.due_date, action.current_scale, today)
+    return actions
+
+
+@dataclass
+class OutcomeRows:
+    outcome: object
+    actions: list = field(default_factory=list)
+
+
+@dataclass
+class PrioritySection:
+    priority: object | None
+    outcomes: list[OutcomeRows] = field(default_factory=list)
+
+
+def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> list[PrioritySection]:
+    """The plan as its users lay it out: priorities, outcomes, actions and their steps.
+
+    When filtered, outcomes (and priorities) with no matching action are left out.
+    """
+    actions = actions_for_display(actions_queryset.in_plan_order(), ratings)
+    by_outcome = defaultdict(list)
+    for action in actions:
+        by_outcome[action.outcome_id].append(action)
+    outcomes = plan.outcomes.filter(deleted_at__isnull=True).select_related("priority")
+    sections: dict[int | None, PrioritySection] = {}
+    for priority in plan.priorities.filter(deleted_at__isnull=True):
+        sections[priority.pk] = PrioritySection(priority)
+    for outcome in outcomes:
+        rows = by_outcome.get(outcome.pk, [])
+        if not rows and filtered:
+            continue
+        section = sections.setdefault(outcome.priority_id, PrioritySection(outcome.priority))
+        section.outcomes.append(OutcomeRows(outcome, rows))
+    ordered = [s for s in sections.values() if s.priority is None] + [
+        s for s in sections.values() if s.priority is not None
+    ]
+    return [s for s in ordered if s.outcomes or not filtered]
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    counts: Counter
+    total: int
+
+    def bar(self):
+        """Segments of a stacked bar, in scale order: (scale, count, x, width), x and width in %."""
+        segments, x = [], 0.0
+        for scale in [*SCALE_ORDER, None]:
+            n = self.counts.get(scale, 0)
+            if not n:
+                continue
+            width = 100 * n / self.total
+            segments.append((scale or "none", n, x, width))
+            x += width
+        return segments
+
+
+def plan_summaries(partnership: Partnership) -> list[PlanSummary]:
+    """Every live plan with its count of actions on each point of the scale (2 queries)."""
+    plans = list(
+        Plan.objects.filter(group__partnership=partnership, deleted_at__isnull=True)
+        .select_related("group")
+        .order_by("status", "group__name", "-period")
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        Action.objects.live()
+        .filter(outcome__plan__in=plans, outcome__deleted_at__isnull=True)
+        .with_latest_update()
+        .values("outcome__plan", "current_scale")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["outcome__plan"]][row["current_scale"]] += row["n"]
+    return [PlanSummary(plan, counts[plan.pk], sum(counts[plan.pk].values())) for plan in plans]
+
+
+def partnership_actions(partnership: Partnership):
+    """The partnership's live actions, annotated with their current rating (see filters)."""
+    return (
+        Action.objects.live()
+        .for_partnership(partnership)
+        .filter(outcome__deleted_at__isnull=True, outcome__plan__deleted_at__isnull=True)
+        .with_latest_update()
+    )
+
+
+def theme_coverage(partnership: Partnership) -> list[Theme]:
+    """Themes with the number of live actions tagged with each."""
+    live = Q(actions__deleted_at__isnull=True, actions__outcome__plan__deleted_at__isnull=True)
+    return list(
+        Theme.objects.filter(partnership=partnership, deleted_at__isnull=True).annotate(
+            action_count=Count("actions", filter=live)
+        )
+    )

@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions.filters import ActionFilter
+from actions.forms import ProgressUpdateForm
+from actions.history import change_log
+from actions.models import ProgressUpdate, Risk
+from actions.progress import record_progress
+from actions.queries import actions_for_display, partnership_actions, ratings_by_id
+from plans.access import access_for, action_for_user
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def action_list(request, slug):
+    """Every action across the partnership's plans, filtered by the URL's query."""
+    access = access_for(request, slug)
+    partnership = access.partnership
+    filterset = ActionFilter(
+        request.GET or None,
+        queryset=partnership_actions(partnership),
+        partnership=partnership,
+    )
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(
+        queryset.order_by("outcome__plan__title", "outcome__position", "position", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/action_list.html",
+        {
+            "access": access,
+            "partnership": partnership,
+            "filter": filterset,
+            "page": page,
+            "actions": actions_for_display(page.object_list, ratings_by_id(partnership)),
+            "query": query.urlencode(),
+            "nav_actions": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def action_detail(request, slug, pk):
+    access, action = action_for_user(request, slug, pk)
+    action = actions_for_display(
+        partnership_actions(access.partnership).filter(pk=action.pk),
+        ratings_by_id(access.partnership),
+        with_leads=True,
+    )[0]
+    updates = (
+        ProgressUpdate.objects.filter(action=action)
+        .select_related("rating", "author")
+        .order_by("-reported_on", "-created_at", "-pk")
+    )
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "access": access,
+            "partnership": access.partnership,
+            "plan": action.outcome.plan,
+            "action": action,
+            "updates": updates,
+            "changes": change_log(action),
+            "can_update": access.can_update(action),
+            "nav_dashboard": True,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_update(request, slug, pk):
+    """The chair's two-minute form: rating, commentary, evidence, date."""
+    access, action = action_for_user(request, slug, pk, update=True)
+    form = ProgressUpdateForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        record_progress(action=action, author=request.user, **form.cleaned_data)
+        messages.success(request, f"Update saved for action {action.number or action}.")
+        if request.POST.get("next_page") == "plan":
+            return redirect(f"{action.outcome.plan.get_absolute_url()}#action-{action.pk}")
+        return redirect(action.get_absolute_url())
+    return render(
+        request,
+        "actions/progress_form.html",
+        {
+            "access": access,
+            "partnership": access.partnership,
+            "plan": action.outcome.plan,
+            "action": action,
+            "form": form,
+            "next_page": request.GET.get("from", request.POST.get("next_page", "")),
+            "nav_dashboard": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def risk_list(request, slug):
+    """The confidential risk & challenge log: board members and staff only."""
+    access = access_for(request, slug)
+    access.require_risks()
+    risks = (
+        Risk.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+        .select_related("rating")
+        .order_by("position", "pk")
+    )
+    return render(
+        request,
+        "actions/risk_list.html",
+        {"access": access, "partnership": access.partnership, "risks": risks, "nav_risks": True},
+    )

@@ -1,0 +1,120 @@
+"""Who may see and do what. Every view asks here, so each rule lives in one place.
+
+Another partnership's objects are 404 (their existence is not revealed); a partnership's
+own objects that the user's role may not touch are 403.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from plans.models import Membership, Partnership, Plan
+
+
+@dataclass
+class Access:
+    """A signed-in user's standing in one partnership."""
+
+    user: object
+    membership: Membership
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.membership.partnership
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    @property
+    def can_edit(self) -> bool:
+        """Business support staff edit plans, settings and the risk log."""
+        return self.role == Membership.Role.STAFF
+
+    @property
+    def can_see_risks(self) -> bool:
+        return self.role in (Membership.Role.STAFF, Membership.Role.BOARD)
+
+    @cached_property
+    def group_ids(self) -> set[int]:
+        return set(self.membership.groups.values_list("pk", flat=True))
+
+    def can_update_plan(self, plan: Plan) -> bool:
+        """Whether the user may add progress updates to every action of the plan."""
+        if self.can_edit:
+            return True
+        return self.role == Membership.Role.CHAIR and plan.group_id in self.group_ids
+
+    def can_update(self, action) -> bool:
+        """Staff; a chair of the group owning the plan; or a chair or lead the action names."""
+        if self.can_update_plan(action.outcome.plan):
+            return True
+        if self.role != Membership.Role.CHAIR:
+            return False
+        led = action.lead_people.filter(user=self.user).exists()
+        return led or action.steps.filter(lead_people__user=self.user).exists()
+
+    def require_edit(self) -> None:
+        if not self.can_edit:
+            raise PermissionDenied("Only business support staff can change this.")
+
+    def require_risks(self) -> None:
+        if not self.can_see_risks:
+            raise PermissionDenied("The risk log is for board members and business support staff.")
+
+
+def access_for(request, slug: str) -> Access:
+    """The user's access to the partnership with this slug; 404 if they are not a member."""
+    membership = (
+        Membership.objects.select_related("partnership")
+        .filter(user=request.user, partnership__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such partnership.")
+    return Access(user=request.user, membership=membership)
+
+
+def plan_for_user(request, slug: str, pk: int, *, edit: bool = False) -> tuple[Access, Plan]:
+    access = access_for(request, slug)
+    plan = get_object_or_404(
+        Plan.objects.select_related("group"),
+        pk=pk,
+        group__partnership=access.partnership,
+        deleted_at__isnull=True,
+    )
+    if edit:
+        access.require_edit()
+    return access, plan
+
+
+def object_in_partnership(access: Access, queryset, pk: int, partnership_path: str):
+    """Fetch pk from queryset only if it belongs to the user's partnership (else 404)."""
+    obj = queryset.filter(pk=pk, **{partnership_path: access.partnership}).first()
+    if obj is None:
+        raise Http404("Not found in this partnership.")
+    return obj
+
+
+def action_for_user(
+    request, slug: str, pk: int, *, update: bool = False, edit: bool = False
+) -> tuple[Access, "Action"]:  # noqa: F821 - imported below to keep plans importable alone
+    from actions.models import Action
+
+    access = access_for(request, slug)
+    action = object_in_partnership(
+        access,
+        Action.objects.live().select_related("outcome__plan__group", "outcome__priority"),
+        pk,
+        "outcome__plan__group__partnership",
+    )
+    if edit:
+        access.require_edit()
+    if update and not access.can_update(action):
+        raise PermissionDenied(
+            "You can update the actions of plans your group owns, or that you lead."
+        )
+    return access, action

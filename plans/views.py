@@ -1,0 +1,155 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from actions.filters import ActionFilter
+from actions.queries import (
+    actions_for_display,
+    not_complete_q,
+    not_updated_q,
+    overdue_q,
+    partnership_actions,
+    plan_layout,
+    plan_summaries,
+    ratings_by_id,
+    theme_coverage,
+)
+from plans.access import access_for, plan_for_user
+from plans.models import Membership, RagRating, readable_text_colour
+from reporting.meetings import last_meeting, next_meeting
+
+WITHOUT_MEETING_WINDOW = datetime.timedelta(weeks=12)
+LIST_LIMIT = 50
+
+
+@login_required
+@require_GET
+def home(request):
+    """Each partnership the user belongs to, and the actions they must update or lead."""
+    today = timezone.localdate()
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("partnership")
+        .prefetch_related("groups")
+    )
+    sections = []
+    for membership in memberships:
+        partnership = membership.partnership
+        access = access_for(request, partnership.slug)
+        mine = my_actions(access)
+        upcoming = next_meeting(partnership, today, access.group_ids)
+        due_by = upcoming.held_on if upcoming else today + WITHOUT_MEETING_WINDOW
+        actions = actions_for_display(
+            mine.order_by("due_date", "pk")[:LIST_LIMIT], ratings_by_id(partnership)
+        )
+        sections.append(
+            {
+                "access": access,
+                "membership": membership,
+                "actions": actions,
+                "due_soon": [a for a in actions if a.due_date and a.due_date <= due_by],
+                "next_meeting": upcoming,
+                "due_by": due_by,
+            }
+        )
+    context = {"sections": sections, "nav_home": True}
+    if len(sections) == 1:
+        context["partnership"] = sections[0]["membership"].partnership
+        context["access"] = sections[0]["access"]
+    return render(request, "plans/home.html", context)
+
+
+def my_actions(access):
+    """The actions this user updates: their groups' plans and those naming them as lead."""
+    actions = partnership_actions(access.partnership)
+    if access.can_edit or access.role == Membership.Role.BOARD:
+        return actions.filter(
+            Q(lead_people__user=access.user) | Q(steps__lead_people__user=access.user)
+        ).distinct()
+    return actions.filter(
+        Q(outcome__plan__group__in=access.group_ids)
+        | Q(lead_people__user=access.user)
+        | Q(steps__lead_people__user=access.user)
+    ).distinct()
+
+
+@login_required
+@require_GET
+def dashboard(request, slug):
+    access = access_for(request, slug)
+    partnership = access.partnership
+    today = timezone.localdate()
+    ratings = ratings_by_id(partnership)
+    actions = partnership_actions(partnership)
+    meeting = last_meeting(partnership, today)
+    since = meeting.held_on if meeting else today - WITHOUT_MEETING_WINDOW
+    overdue = actions.filter(overdue_q(today)).order_by("due_date", "pk")
+    stale = actions.filter(not_complete_q(), not_updated_q(since))
+    summaries = plan_summaries(partnership)
+    return render(
+        request,
+        "plans/dashboard.html",
+        {
+            "access": access,
+            "partnership": partnership,
+            "summaries": summaries,
+            "scales": RagRating.Scale,
+            "overdue": actions_for_display(overdue[:LIST_LIMIT], ratings, today),
+            "overdue_count": overdue.count(),
+            "stale_count": stale.count(),
+            "stale": actions_for_display(stale.order_by("due_date", "pk")[:LIST_LIMIT], ratings),
+            "since": since,
+            "last_meeting": meeting,
+            "themes": theme_coverage(partnership),
+            "nav_dashboard": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request, slug, pk):
+    access, plan = plan_for_user(request, slug, pk)
+    partnership = access.partnership
+    actions = partnership_actions(partnership).filter(outcome__plan=plan)
+    filterset = ActionFilter(
+        request.GET or None, queryset=actions, partnership=partnership, plan=plan
+    )
+    filtered = filterset.is_bound and filterset.is_valid() and filterset.is_filtered
+    sections = plan_layout(
+        plan, filterset.qs if filtered else actions, ratings_by_id(partnership), filtered=filtered
+    )
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "access": access,
+            "partnership": partnership,
+            "plan": plan,
+            "sections": sections,
+            "filter": filterset,
+            "filtered": filtered,
+            "can_update_all": access.can_update_plan(plan),
+            "has_themes": any(True for _ in partnership.themes.all()[:1]),
+            "nav_dashboard": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+@cache_control(private=True, max_age=300)
+def ratings_css(request, slug):
+    """The partnership's own rating colours as classes, so pages need no inline styles."""
+    access = access_for(request, slug)
+    rules = [
+        f".app-rag--r{r.pk}{{background:{r.colour};color:{readable_text_colour(r.colour)}}}"
+        for r in RagRating.objects.filter(partnership=access.partnership)
+    ]
+    return HttpResponse("\n".join(rules), content_type="text/css")
