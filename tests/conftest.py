@@ -1,9 +1,54 @@
 import pytest
 
+from plans.models import Group, Membership, Partnership
 from reporting.demo import load_demo
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
 def demo(db):
     """The demo partnerships with the three seed plans, as scripts/serve loads them."""
     return load_demo()
+
+
+@pytest.fixture
+def personas(demo):
+    """The people every view is tested for, on the demo data (Merton; outsider is Medway):
+
+    staff   – Merton business support staff
+    chair   – Merton chair of the ESS subgroup (owns the ESS work plan)
+    board   – Merton board member
+    outsider – Medway business support staff: sees nothing of Merton's
+    anonymous – None
+    """
+    merton = Partnership.objects.get(slug="merton")
+    medway = Partnership.objects.get(slug="medway")
+    users = {}
+    for name, partnership, role in [
+        ("staff", merton, Membership.Role.STAFF),
+        ("chair", merton, Membership.Role.CHAIR),
+        ("board", merton, Membership.Role.BOARD),
+        ("outsider", medway, Membership.Role.STAFF),
+    ]:
+        user = UserFactory(username=f"{name}-persona", first_name=name.capitalize())
+        membership = Membership.objects.create(user=user, partnership=partnership, role=role)
+        if name == "chair":
+            membership.groups.add(Group.objects.get(partnership=merton, short_name="ESS"))
+        users[name] = user
+    users["anonymous"] = None
+    return users
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """client_for("chair") is a test client signed in as that persona (anonymous: not)."""
+
+    def sign_in(name):
+        client.logout()
+        if personas[name] is not None:
+            client.force_login(personas[name])
+        return client
+
+    return sign_in
