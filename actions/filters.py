@@ -5,12 +5,17 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, Step
 from actions.queries import not_updated_q, overdue_q
 from plans.forms import DateInput, GovukForm
 from plans.models import Group, Person, Plan, Priority, RagRating, Theme
 
 NO_RATING = "none"
+
+
+def live_steps(condition: Q):
+    """The ids of actions with a live (not deleted) step matching the condition."""
+    return Step.objects.filter(condition, deleted_at__isnull=True).values("action_id")
 
 
 class FilterForm(GovukForm, forms.Form):
@@ -99,15 +104,14 @@ class ActionFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        matches = Action.objects.filter(
+        steps = live_steps(Q(text__icontains=value) | Q(lead__icontains=value))
+        return queryset.filter(
             Q(number__icontains=value)
             | Q(text__icontains=value)
             | Q(lead__icontains=value)
             | Q(timeframe__icontains=value)
-            | Q(steps__text__icontains=value)
-            | Q(steps__lead__icontains=value)
+            | Q(pk__in=steps)
         )
-        return queryset.filter(pk__in=matches.values("pk"))
 
     def filter_rating(self, queryset, name, values):
         q = Q(current_scale__in=[v for v in values if v != NO_RATING])
@@ -119,12 +123,12 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(overdue_q(timezone.localdate())) if value else queryset
 
     def filter_lead(self, queryset, name, person):
-        led = Action.objects.filter(Q(lead_people=person) | Q(steps__lead_people=person))
-        return queryset.filter(pk__in=led.values("pk"))
+        led = Action.objects.filter(lead_people=person).values("pk")
+        return queryset.filter(Q(pk__in=led) | Q(pk__in=live_steps(Q(lead_people=person))))
 
     def filter_lead_group(self, queryset, name, group):
-        led = Action.objects.filter(Q(lead_groups=group) | Q(steps__lead_groups=group))
-        return queryset.filter(pk__in=led.values("pk"))
+        led = Action.objects.filter(lead_groups=group).values("pk")
+        return queryset.filter(Q(pk__in=led) | Q(pk__in=live_steps(Q(lead_groups=group))))
 
     def filter_not_updated_since(self, queryset, name, value):
         return queryset.filter(not_updated_q(value))

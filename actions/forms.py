@@ -1,9 +1,10 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
-from actions.models import ProgressUpdate
-from plans.forms import DateInput, GovukForm
-from plans.models import RagRating
+from actions.models import Action, ProgressUpdate, Risk, Step
+from plans.forms import DateInput, EditForm, GovukForm
+from plans.models import RagRating, Theme
 
 
 class RatingRadios(forms.RadioSelect):
@@ -68,3 +69,161 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
         if reported_on > timezone.localdate():
             raise forms.ValidationError("The date of this update cannot be in the future")
         return reported_on
+
+
+class ThemeCheckboxes(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code}) {obj.name}"
+
+
+LEAD_HINT = (
+    "As the plan writes it, for example 'Zoe Gallen, MSCP BSU' or 'Full Sub-Group'. "
+    "It is linked to the people, groups and agencies it names."
+)
+TIMEFRAME_HINT = (
+    "As the plan writes it, for example 'September 2024', 'Ongoing' or 'Quarterly'. "
+    "A due date is worked out from it."
+)
+
+
+class ActionForm(EditForm):
+    themes = ThemeCheckboxes(
+        label="Cross-cutting themes (optional)",
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Action
+        fields = ["number", "text", "themes", "lead", "timeframe", "outcome_measures", "note"]
+        labels = {
+            "number": "Number (optional)",
+            "text": "What we will do",
+            "lead": "Lead (optional)",
+            "timeframe": "Timeframe (optional)",
+            "outcome_measures": "How will we know it has made a difference? (optional)",
+            "note": "Note (optional)",
+        }
+        help_texts = {
+            "number": "As the plan writes it, for example 1.1 or 2.4. It is never renumbered.",
+            "text": "Leave blank if the action is written in parts: add them as steps.",
+            "lead": LEAD_HINT,
+            "timeframe": TIMEFRAME_HINT,
+            "outcome_measures": "",
+            "note": "For example, what was done to text that was corrupted in the source.",
+        }
+        widgets = {
+            "number": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "lead": forms.Textarea(attrs={"rows": 2}),
+            "timeframe": forms.TextInput(),
+            "outcome_measures": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.outcome = outcome
+        if outcome.plan.action_label:
+            self.fields["text"].label = outcome.plan.action_label
+        themes = Theme.objects.filter(
+            partnership=outcome.plan.group.partnership, deleted_at__isnull=True
+        )
+        if themes.exists():
+            self.fields["themes"].queryset = themes
+        else:
+            del self.fields["themes"]
+
+    def clean_themes(self):
+        # Tags of deleted themes are kept (hidden), so restoring a theme brings them back.
+        themes = list(self.cleaned_data["themes"])
+        if self.instance.pk:
+            themes += list(self.instance.themes.filter(deleted_at__isnull=False))
+        return themes
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and not cleaned.get("number") and "text" not in self.errors:
+            self.add_error("text", "Enter what we will do, or at least the action's number")
+        return cleaned
+
+
+class StepForm(EditForm):
+    class Meta:
+        model = Step
+        fields = ["label", "text", "lead", "timeframe", "evidence", "note"]
+        labels = {
+            "label": "Label (optional)",
+            "text": "What will be done",
+            "lead": "Lead (optional)",
+            "timeframe": "Timeframe (optional)",
+            "evidence": "Impact and evidence (optional)",
+            "note": "Note (optional)",
+        }
+        help_texts = {
+            "label": "As the plan writes it, for example A. or b. Leave blank for a bullet.",
+            "lead": LEAD_HINT,
+            "timeframe": TIMEFRAME_HINT,
+        }
+        widgets = {
+            "label": forms.TextInput(attrs={"class": "govuk-input--width-4"}),
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "lead": forms.Textarea(attrs={"rows": 2}),
+            "timeframe": forms.TextInput(),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"text": {"required": "Enter what will be done"}}
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.action = action
+
+
+class RiskForm(EditForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "number",
+            "concern",
+            "risk_if_unresolved",
+            "action_required",
+            "by_whom",
+            "by_when",
+            "rating",
+            "confidential",
+        ]
+        labels = {
+            "number": "Number (optional)",
+            "concern": "Concern",
+            "risk_if_unresolved": "Risk if not resolved (optional)",
+            "action_required": "Action required (optional)",
+            "by_whom": "By whom (optional)",
+            "by_when": "By when (optional)",
+            "rating": "RAG rating (optional)",
+            "confidential": "Confidential: only board members and staff may see it",
+        }
+        help_texts = {"by_when": "As written, for example 'March 2025'. A due date is derived."}
+        widgets = {
+            "number": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "concern": forms.Textarea(attrs={"rows": 3}),
+            "risk_if_unresolved": forms.Textarea(attrs={"rows": 3}),
+            "action_required": forms.Textarea(attrs={"rows": 3}),
+            "by_whom": forms.TextInput(),
+            "by_when": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+        }
+        error_messages = {
+            "concern": {"required": "Enter the concern"},
+            "rating": {"invalid_choice": "Choose one of the partnership's ratings"},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        live = Q(deleted_at__isnull=True)
+        if self.instance.rating_id:
+            live |= Q(pk=self.instance.rating_id)
+        field = self.fields["rating"]
+        field.queryset = RagRating.objects.filter(live, partnership=partnership)
+        field.empty_label = "No rating"

@@ -36,7 +36,8 @@ def _describe(records, model, subject) -> list[Change]:
                 for c in delta.changes
                 if c.field not in HIDDEN_FIELDS
             ]
-            if "deleted_at" in {c.field for c in delta.changes}:
+            # deleted_at is not editable, so diff_against() leaves it out: compare it here.
+            if record.deleted_at != prior.deleted_at:
                 verb = "Deleted" if record.deleted_at else "Restored"
                 changes.append(
                     Change(record.history_date, record.history_user, f"{verb} {subject(record)}")

@@ -33,22 +33,33 @@ def not_updated_q(since: datetime.date) -> Q:
     return Q(last_updated_on__isnull=True) | Q(last_updated_on__lt=since)
 
 
+STEP_COLUMNS = ["id", "action_id", "label", "text", "lead", "timeframe", "evidence", "note",
+                "position"]  # fmt: skip
+
+
 def actions_for_display(
-    queryset, ratings: dict[int, RagRating], today=None, *, with_leads: bool = False
+    queryset,
+    ratings: dict[int, RagRating],
+    today=None,
+    *,
+    with_leads: bool = False,
+    with_plan: bool = True,
 ) -> list[Action]:
-    """Actions (from partnership_actions) with steps, themes and current rating (3 queries;
-    with_leads adds the people, groups and organisations their leads name: 5 more)."""
+    """Actions (from partnership_actions) with steps, themes and current rating: 3 queries.
+
+    with_leads adds the people and groups their leads name; with_plan=False leaves out the
+    outcome, plan and group (the plan page has them already).
+    """
     today = today or timezone.localdate()
-    steps = Step.objects.filter(deleted_at__isnull=True)
-    lookups = ["themes"]
+    steps = Step.objects.filter(deleted_at__isnull=True).only(*STEP_COLUMNS)
+    live_themes = Theme.objects.filter(deleted_at__isnull=True)
+    lookups = [Prefetch("themes", queryset=live_themes.only("id", "code", "name", "short_name"))]
     if with_leads:
-        steps = steps.prefetch_related("lead_people")
+        steps = Step.objects.filter(deleted_at__isnull=True).prefetch_related("lead_people")
         lookups += ["lead_people__organisation", "lead_groups"]
-    actions = list(
-        queryset.select_related("outcome__plan__group", "outcome__priority").prefetch_related(
-            Prefetch("steps", queryset=steps), *lookups
-        )
-    )
+    if with_plan:
+        queryset = queryset.select_related("outcome__plan__group", "outcome__priority")
+    actions = list(queryset.prefetch_related(Prefetch("steps", queryset=steps), *lookups))
     for action in actions:
         action.current_rating = ratings.get(action.current_rating_id)
         action.overdue = is_overdue(action.due_date, action.current_scale, today)
@@ -72,7 +83,7 @@ def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> lis
 
     When filtered, outcomes (and priorities) with no matching action are left out.
     """
-    actions = actions_for_display(actions_queryset.in_plan_order(), ratings)
+    actions = actions_for_display(actions_queryset.in_plan_order(), ratings, with_plan=False)
     by_outcome = defaultdict(list)
     for action in actions:
         by_outcome[action.outcome_id].append(action)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions.filters import ActionFilter
 from actions.forms import ProgressUpdateForm
 from actions.history import change_log
-from actions.models import ProgressUpdate, Risk
+from actions.models import ProgressUpdate
 from actions.progress import record_progress
 from actions.queries import actions_for_display, partnership_actions, ratings_by_id
 from plans.access import access_for, action_for_user
@@ -98,25 +98,8 @@ def progress_update(request, slug, pk):
             "plan": action.outcome.plan,
             "action": action,
             "form": form,
+            "current": action.progress_updates.select_related("rating").first(),
             "next_page": request.GET.get("from", request.POST.get("next_page", "")),
             "nav_dashboard": True,
         },
-    )
-
-
-@login_required
-@require_GET
-def risk_list(request, slug):
-    """The confidential risk & challenge log: board members and staff only."""
-    access = access_for(request, slug)
-    access.require_risks()
-    risks = (
-        Risk.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
-        .select_related("rating")
-        .order_by("position", "pk")
-    )
-    return render(
-        request,
-        "actions/risk_list.html",
-        {"access": access, "partnership": access.partnership, "risks": risks, "nav_risks": True},
     )

@@ -55,7 +55,10 @@ class Access:
         if self.role != Membership.Role.CHAIR:
             return False
         led = action.lead_people.filter(user=self.user).exists()
-        return led or action.steps.filter(lead_people__user=self.user).exists()
+        return (
+            led
+            or action.steps.filter(deleted_at__isnull=True, lead_people__user=self.user).exists()
+        )
 
     def require_edit(self) -> None:
         if not self.can_edit:

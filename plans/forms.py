@@ -1,4 +1,7 @@
 from django import forms
+from django.db.models import Q
+
+from plans.models import Group, Outcome, Plan, Priority, RagRating, Theme, hex_colour
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -48,3 +51,315 @@ class GovukForm:
             widget.attrs["aria-describedby"] = (
                 f"{described} id_{self.add_prefix(name)}-error".strip()
             )
+
+
+class EditForm(GovukForm, forms.ModelForm):
+    """A form for a Tracked object: it carries the version the user loaded (see editing)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "This form is out of date: open the page again",
+            "invalid": "This form is out of date: open the page again",
+            "min_value": "This form is out of date: open the page again",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+
+def check_unique(form, field: str, queryset, noun: str, value=None) -> None:
+    """Refuse a value another live or deleted object of the partnership already has."""
+    value = form.cleaned_data.get(field) if value is None else value
+    if not value:
+        return
+    clash = (
+        queryset.filter(**{f"{field}__iexact": value})
+        .exclude(pk=form.instance.pk)
+        .only("deleted_at")
+        .first()
+    )
+    if clash is None:
+        return
+    if clash.deleted_at:
+        form.add_error(
+            field,
+            f"A deleted {noun} has this {form.fields[field].label.lower()}: restore it from "
+            f"Recently deleted in Settings, or choose another",
+        )
+    else:
+        form.add_error(
+            field, f"Another {noun} has this {form.fields[field].label.lower()}: choose another"
+        )
+
+
+def partnership_groups(partnership, *, current=None):
+    """Groups that own plans and have members: the board, subgroups and task groups."""
+    groups = Group.objects.filter(partnership=partnership).exclude(kind=Group.Kind.PARTNER_BODY)
+    live = Q(deleted_at__isnull=True)
+    if current is not None:
+        live |= Q(pk=current.pk)
+    return groups.filter(live)
+
+
+class PlanForm(EditForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "group",
+            "title",
+            "period",
+            "status",
+            "version_label",
+            "agreed_on",
+            "introduction",
+            "priority_label",
+            "outcome_label",
+            "action_label",
+        ]
+        labels = {
+            "group": "Group that owns the plan",
+            "title": "Title",
+            "period": "Period",
+            "status": "Status",
+            "version_label": "Version (optional)",
+            "agreed_on": "Date agreed (optional)",
+            "introduction": "Introduction (optional)",
+            "priority_label": "What the plan calls a priority (optional)",
+            "outcome_label": "What the plan calls an outcome (optional)",
+            "action_label": "What the plan calls an action (optional)",
+        }
+        help_texts = {
+            "title": "For example, Effective Safeguarding and Support Subgroup work plan.",
+            "agreed_on": "Only for an agreed or archived plan.",
+            "priority_label": "For example, Priority objective. Leave blank for 'Priority'.",
+            "outcome_label": "For example, Impact statement. Leave blank for 'Outcome'.",
+            "action_label": "For example, What we will do. Leave blank for 'Action'.",
+        }
+        widgets = {
+            "status": forms.RadioSelect,
+            "agreed_on": DateInput,
+            "introduction": forms.Textarea(attrs={"rows": 5}),
+            "title": forms.TextInput(attrs={"spellcheck": "true"}),
+        }
+        error_messages = {
+            "group": {
+                "required": "Choose the group that owns the plan",
+                "invalid_choice": "Choose one of the partnership's groups",
+            },
+            "title": {"required": "Enter the plan's title"},
+            "period": {"required": "Enter the period the plan covers, for example 2024-25"},
+            "status": {"required": "Choose the plan's status"},
+            "agreed_on": {"invalid": "Enter a real date"},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.group if self.instance.group_id else None
+        self.fields["group"].queryset = partnership_groups(partnership, current=current)
+        self.fields["group"].empty_label = "Choose a group"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Plan.Status.DRAFT and cleaned.get("agreed_on"):
+            self.add_error(
+                "agreed_on", "A draft plan has no agreed date: remove the date, or choose Agreed"
+            )
+        return cleaned
+
+
+class PriorityForm(EditForm):
+    class Meta:
+        model = Priority
+        fields = ["number", "title"]
+        labels = {"number": "Number (optional)", "title": "Title"}
+        help_texts = {"number": "As the plan writes it, for example 1 or 2a."}
+        widgets = {
+            "number": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "title": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"title": {"required": "Enter the priority's title"}}
+
+
+class OutcomeForm(EditForm):
+    class Meta:
+        model = Outcome
+        fields = ["priority", "number", "text", "note"]
+        labels = {
+            "priority": "Priority",
+            "number": "Number (optional)",
+            "text": "What will success look like?",
+            "note": "Note (optional)",
+        }
+        help_texts = {
+            "number": "As the plan writes it, for example 1 or 1.1. Leave blank if unnumbered.",
+            "note": "For example, what was done to text that was corrupted in the source.",
+        }
+        widgets = {
+            "number": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "priority": {
+                "required": "Choose the priority this outcome comes under",
+                "invalid_choice": "Choose one of this plan's priorities",
+            }
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        if plan.outcome_label:
+            self.fields["text"].label = plan.outcome_label
+        priorities = plan.priorities.filter(deleted_at__isnull=True)
+        if priorities.exists():
+            field = self.fields["priority"]
+            field.queryset = priorities
+            field.required = True
+            field.empty_label = "Choose a priority"
+            field.label = plan.priority_label or "Priority"
+        else:
+            del self.fields["priority"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and not cleaned.get("number") and "text" not in self.errors:
+            self.add_error("text", "Enter what success will look like")
+        return cleaned
+
+
+class ThemeForm(EditForm):
+    class Meta:
+        model = Theme
+        fields = ["code", "name", "short_name", "description"]
+        labels = {
+            "code": "Code",
+            "name": "Name",
+            "short_name": "Short name (optional)",
+            "description": "Description (optional)",
+        }
+        help_texts = {
+            "code": "As the partnership letters it, for example A.",
+            "short_name": "Shown where space is short, for example Think Family.",
+        }
+        widgets = {
+            "code": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "code": {"required": "Enter the theme's code, for example A"},
+            "name": {"required": "Enter the theme's name"},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+
+    def clean(self):
+        cleaned = super().clean()
+        check_unique(
+            self, "code", Theme.objects.filter(partnership=self.instance.partnership), "theme"
+        )
+        return cleaned
+
+
+class RatingForm(EditForm):
+    class Meta:
+        model = RagRating
+        fields = ["label", "scale", "definition", "colour"]
+        labels = {
+            "label": "Label",
+            "scale": "Where it sits on the common scale",
+            "definition": "Definition (optional)",
+            "colour": "Colour (optional)",
+        }
+        help_texts = {
+            "label": "The partnership's word, for example Amber or On track.",
+            "scale": "Reports count ratings on this scale, so plans with different "
+            "schemes can be compared.",
+            "definition": "What the rating means, as the partnership defines it.",
+            "colour": "As # and six hex digits, for example #f47738. Leave blank for the "
+            "standard colour of the scale.",
+        }
+        widgets = {
+            "scale": forms.RadioSelect,
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "colour": forms.TextInput(
+                attrs={"class": "govuk-input--width-10", "spellcheck": "false"}
+            ),
+        }
+        error_messages = {
+            "label": {"required": "Enter the rating's label"},
+            "scale": {"required": "Choose where the rating sits on the common scale"},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["scale"].choices = RagRating.Scale.choices
+        self.fields["colour"].required = False
+
+    def clean_colour(self):
+        colour = self.cleaned_data["colour"].strip().lower()
+        if not colour:
+            return RagRating.SCALE_COLOURS.get(self.cleaned_data.get("scale"), "")
+        if not hex_colour.regex.match(colour):
+            raise forms.ValidationError(
+                "Enter the colour as # and six hex digits, for example #f47738"
+            )
+        return colour
+
+    def clean(self):
+        cleaned = super().clean()
+        ratings = RagRating.objects.filter(partnership=self.instance.partnership)
+        check_unique(self, "label", ratings, "rating")
+        return cleaned
+
+
+class GroupForm(EditForm):
+    class Meta:
+        model = Group
+        fields = ["name", "short_name", "kind", "aliases"]
+        labels = {
+            "name": "Name",
+            "short_name": "Short name",
+            "kind": "Kind of group",
+            "aliases": "Other names (optional)",
+        }
+        help_texts = {
+            "short_name": "As plans abbreviate it, for example ESS or PMQA.",
+            "aliases": "Other ways plans write this group's name, one per line. Leads that "
+            "use them are linked to the group.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "aliases": forms.Textarea(attrs={"rows": 4}),
+            "short_name": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        }
+        error_messages = {
+            "name": {"required": "Enter the group's name"},
+            "short_name": {"required": "Enter the group's short name, for example ESS"},
+            "kind": {"required": "Choose the kind of group"},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+
+    def clean_aliases(self):
+        lines = [line.strip() for line in self.cleaned_data["aliases"].splitlines()]
+        return "\n".join(dict.fromkeys(line for line in lines if line))
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = Group.objects.filter(partnership=self.instance.partnership)
+        check_unique(self, "name", groups, "group")
+        check_unique(self, "short_name", groups, "group")
+        return cleaned

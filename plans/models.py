@@ -285,6 +285,7 @@ class Plan(Tracked):
             models.CheckConstraint(
                 condition=~Q(status="draft") | Q(agreed_on__isnull=True),
                 name="draft_plan_has_no_agreed_date",
+                violation_error_message="A draft plan has no agreed date: agree it first.",
             )
         ]
 

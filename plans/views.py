@@ -1,14 +1,18 @@
 import datetime
+import hashlib
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from actions.filters import ActionFilter
+from actions.models import Step
 from actions.queries import (
     actions_for_display,
     not_complete_q,
@@ -67,16 +71,11 @@ def home(request):
 
 def my_actions(access):
     """The actions this user updates: their groups' plans and those naming them as lead."""
-    actions = partnership_actions(access.partnership)
-    if access.can_edit or access.role == Membership.Role.BOARD:
-        return actions.filter(
-            Q(lead_people__user=access.user) | Q(steps__lead_people__user=access.user)
-        ).distinct()
-    return actions.filter(
-        Q(outcome__plan__group__in=access.group_ids)
-        | Q(lead_people__user=access.user)
-        | Q(steps__lead_people__user=access.user)
-    ).distinct()
+    led_steps = Step.objects.filter(deleted_at__isnull=True, lead_people__user=access.user)
+    mine = Q(lead_people__user=access.user) | Q(pk__in=led_steps.values("action_id"))
+    if access.role == Membership.Role.CHAIR:
+        mine |= Q(outcome__plan__group__in=access.group_ids)
+    return partnership_actions(access.partnership).filter(mine).distinct()
 
 
 @login_required
@@ -144,12 +143,21 @@ def plan_detail(request, slug, pk):
 
 @login_required
 @require_GET
-@cache_control(private=True, max_age=300)
+@cache_control(private=True, no_cache=True)
 def ratings_css(request, slug):
-    """The partnership's own rating colours as classes, so pages need no inline styles."""
+    """The partnership's own rating colours as classes, so pages need no inline styles.
+
+    Browsers revalidate it on every page (a 304 when unchanged), so a colour staff change
+    shows at once.
+    """
     access = access_for(request, slug)
-    rules = [
+    css = "\n".join(
         f".app-rag--r{r.pk}{{background:{r.colour};color:{readable_text_colour(r.colour)}}}"
         for r in RagRating.objects.filter(partnership=access.partnership)
-    ]
-    return HttpResponse("\n".join(rules), content_type="text/css")
+    )
+    etag = quote_etag(hashlib.sha256(css.encode()).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(css, content_type="text/css")
+    response["ETag"] = etag
+    return response

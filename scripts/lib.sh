@@ -9,8 +9,10 @@ say() { printf '==> %s\n' "$*"; }
 # Debian packages the app needs: Pango for WeasyPrint, Liberation fonts (metric-compatible
 # with Arial) so PDFs need nothing from the network.
 RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2)
-# Only the tests need these: a real PostgreSQL server.
-TEST_PACKAGES=(postgresql)
+# Only the tests need these: Chromium for the browser tests (Playwright drives Debian's
+# build; it downloads no browser of its own), and a real PostgreSQL server for the second run.
+TEST_PACKAGES=(chromium)
+POSTGRES_PACKAGES=(postgresql)
 
 ensure_debian_packages() {
   local missing=() pkg

@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 
 from plans.models import Group, Membership, Partnership
 from reporting.demo import load_demo
@@ -7,14 +8,20 @@ from tests.factories import UserFactory
 PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture
-def demo(db):
-    """The demo partnerships with the three seed plans, as scripts/serve loads them."""
-    return load_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo partnerships with the three seed plans, as scripts/serve loads them.
+
+    Loaded once per module inside a transaction that is rolled back when the module ends;
+    each test runs in a savepoint of it (pytest-django's db fixture), so tests stay apart.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def personas(demo):
+def personas(demo, db):
     """The people every view is tested for, on the demo data (Merton; outsider is Medway):
 
     staff   – Merton business support staff

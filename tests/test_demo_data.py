@@ -9,6 +9,8 @@ import yaml
 from actions.models import Action, Step
 from plans.models import Group, Outcome, Person, Plan, Priority
 
+pytestmark = pytest.mark.django_db
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 

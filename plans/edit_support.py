@@ -1,0 +1,267 @@
+"""What every editing page does the same way: find the object for staff, save a form
+without losing someone else's change, confirm a delete and offer its undo, move in a list."""
+
+from django.contrib import messages
+from django.db import models, transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from actions.models import Action, Risk, Step
+from plans.access import access_for, object_in_partnership
+from plans.editing import StaleEdit, live_descendant_counts, move, save_if_current, soft_delete
+from plans.models import Outcome, Plan, Priority, RagRating, Theme
+
+FORM_TEMPLATE = "plans/edit/form_page.html"
+CONFIRM_TEMPLATE = "plans/edit/confirm_delete.html"
+
+# What can be deleted and restored: kind (as in URLs and messages) -> model, path to its
+# partnership.
+DELETABLE = {
+    "plan": (Plan, "group__partnership"),
+    "priority": (Priority, "plan__group__partnership"),
+    "outcome": (Outcome, "plan__group__partnership"),
+    "action": (Action, "outcome__plan__group__partnership"),
+    "step": (Step, "action__outcome__plan__group__partnership"),
+    "risk": (Risk, "partnership"),
+    "theme": (Theme, "partnership"),
+    "rating": (RagRating, "partnership"),
+}
+KIND_OF = {model: kind for kind, (model, _) in DELETABLE.items()}
+
+
+def posted(request):
+    """The form data of a POST (even an empty one), else None: the form is unbound on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def staff_access(request, slug):
+    access = access_for(request, slug)
+    access.require_edit()
+    return access
+
+
+def staff_object(request, slug, queryset, pk, partnership_path):
+    """(access, obj) for a live object of the user's partnership: 404 elsewhere, 403 unless
+    the user is business support staff."""
+    access = access_for(request, slug)
+    obj = object_in_partnership(
+        access, queryset.filter(deleted_at__isnull=True), pk, partnership_path
+    )
+    access.require_edit()
+    return access, obj
+
+
+def describe(obj) -> str:
+    """The object in words, e.g. 'action 1.2', 'step B.' or 'plan “ESS work plan 2024-25”'."""
+    kind = KIND_OF[type(obj)]
+    number = getattr(obj, "number", "")
+    if kind in ("priority", "outcome", "action", "risk") and number:
+        return f"{kind} {number}"
+    if kind == "step" and obj.label:
+        return f"step {obj.label}"
+    text = str(obj)
+    return f"{kind} “{text if len(text) <= 60 else text[:59] + '…'}”"
+
+
+def page_of(obj, slug) -> str:
+    """Where an object is seen: the page to return to after changing or restoring it."""
+    if isinstance(obj, Plan):
+        return reverse("plans:plan", args=[slug, obj.pk])
+    if isinstance(obj, Priority):
+        return reverse("plans:plan", args=[slug, obj.plan_id]) + f"#priority-{obj.pk}"
+    if isinstance(obj, Outcome):
+        return reverse("plans:plan", args=[slug, obj.plan_id]) + f"#outcome-{obj.pk}"
+    if isinstance(obj, Action):
+        return reverse("actions:detail", args=[slug, obj.pk])
+    if isinstance(obj, Step):
+        return reverse("actions:detail", args=[slug, obj.action_id]) + f"#step-{obj.pk}"
+    if isinstance(obj, Risk):
+        return reverse("actions:risks", args=[slug]) + f"#risk-{obj.pk}"
+    if isinstance(obj, Theme):
+        return reverse("plans:themes", args=[slug])
+    return reverse("plans:ratings", args=[slug])
+
+
+def parent_page(obj, slug) -> str:
+    """Where to go once an object is deleted: the page of what it sat in."""
+    if isinstance(obj, Plan):
+        return reverse("plans:dashboard", args=[slug])
+    if isinstance(obj, Priority | Outcome):
+        return reverse("plans:plan", args=[slug, obj.plan_id])
+    if isinstance(obj, Action):
+        return (
+            reverse("plans:plan", args=[slug, obj.outcome.plan_id]) + f"#outcome-{obj.outcome_id}"
+        )
+    if isinstance(obj, Step):
+        return reverse("actions:detail", args=[slug, obj.action_id])
+    return page_of(obj, slug)
+
+
+def saved_values(form, obj) -> list[tuple[str, str]]:
+    """The form's fields as they are saved now on obj, in words, for a refused stale save."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        model_field = obj._meta.get_field(name)
+        if isinstance(model_field, models.ManyToManyField):
+            value = "; ".join(str(v) for v in getattr(obj, name).filter(deleted_at__isnull=True))
+        elif model_field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        else:
+            value = getattr(obj, name)
+            if hasattr(value, "isoformat"):
+                value = date_format(value, "j F Y")
+        label = str(field.label).removesuffix(" (optional)")
+        rows.append((label, "" if value is None else str(value)))
+    return rows
+
+
+def save_form(form, *, before_save=None, after_save=None):
+    """Save a valid EditForm: new objects plainly, edits only if still current (StaleEdit)."""
+    with transaction.atomic():
+        obj = form.save(commit=False)
+        if before_save:
+            before_save(obj)
+        if obj.pk is None:
+            obj.save()
+        else:
+            save_if_current(obj, form.cleaned_data["version"])
+        form.save_m2m()
+        if after_save:
+            after_save(obj)
+    return obj
+
+
+def refuse_stale(form, stale: StaleEdit, noun: str) -> list[tuple[str, str]]:
+    """Keep the user's input, say why nothing was saved, and arm the form to overwrite if
+    they save again having seen what is saved now."""
+    current = stale.current
+    if current.deleted_at:
+        form.add_error(
+            None,
+            f"Someone deleted this {noun} after you opened it, so nothing was saved. "
+            "It can be restored from Recently deleted in Settings.",
+        )
+        return []
+    form.add_error(
+        None,
+        f"Someone else changed this {noun} after you opened it, so nothing was saved. "
+        "Compare what is saved now with your version below; to keep yours, save again.",
+    )
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = current.version
+    return saved_values(form, current)
+
+
+def form_page(
+    request,
+    form,
+    context,
+    *,
+    saved,
+    redirect_to,
+    before_save=None,
+    after_save=None,
+    template=FORM_TEMPLATE,
+):
+    """GET shows the form; a valid POST saves it, says so and redirects; otherwise the form
+    is shown again with its errors and everything the user typed.
+
+    saved(obj) is the success message; redirect_to(obj) the address to go to next.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save_form(form, before_save=before_save, after_save=after_save)
+        except StaleEdit as stale:
+            context["saved_now"] = refuse_stale(form, stale, context.get("noun", "item"))
+        else:
+            messages.success(request, saved(obj))
+            return redirect(redirect_to(obj))
+    return render(request, template, {**context, "form": form})
+
+
+def delete_page(request, obj, access, context, *, redirect_to=None):
+    """GET asks for confirmation (saying what goes with it); POST soft-deletes and offers
+    an undo in the success message."""
+    slug = access.partnership.slug
+    if request.method == "POST":
+        what = describe(obj)
+        counts = live_descendant_counts(obj)
+        soft_delete(obj)
+        undo = reverse("plans:restore", args=[slug, KIND_OF[type(obj)], obj.pk])
+        messages.success(
+            request,
+            f"Deleted the {what}{and_counts(counts)}.",
+            extra_tags=f"undo {undo}",
+        )
+        return redirect(redirect_to or parent_page(obj, slug))
+    counts = live_descendant_counts(obj)
+    return render(
+        request,
+        CONFIRM_TEMPLATE,
+        {
+            **context,
+            "access": access,
+            "partnership": access.partnership,
+            "object": obj,
+            "what": describe(obj),
+            "counts": counts,
+            "and_counts": and_counts(counts),
+            "cancel_url": context.get("cancel_url") or page_of(obj, slug),
+        },
+    )
+
+
+def and_counts(counts) -> str:
+    if not counts:
+        return ""
+    words = [str(c) for c in counts]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f" and its {listed}"
+
+
+def move_and_return(request, obj, access, *, back_to=None):
+    """POST: move obj up or down its list, then go back to the page it is shown on."""
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, "Choose to move it up or down.")
+    elif not move(obj, direction):
+        messages.info(request, f"It is already {'first' if direction == 'up' else 'last'}.")
+    else:
+        messages.success(request, f"Moved {describe(obj)} {direction}.")
+    return redirect(back_to or page_of(obj, access.partnership.slug))
+
+
+def page_context(
+    access,
+    *,
+    title,
+    noun,
+    cancel_url,
+    crumbs=(),
+    submit_label="Save changes",
+    nav="nav_dashboard",
+    **extra,
+):
+    """What the form and confirmation templates need; crumbs are (text, url) pairs."""
+    return {
+        "access": access,
+        "partnership": access.partnership,
+        "title": title,
+        "noun": noun,
+        "cancel_url": cancel_url,
+        "crumbs": crumbs,
+        "submit_label": submit_label,
+        nav: True,
+        **extra,
+    }
+
+
+def plan_crumbs(access, plan=None) -> list[tuple[str, str]]:
+    slug = access.partnership.slug
+    crumbs = [("Dashboard", reverse("plans:dashboard", args=[slug]))]
+    if plan is not None:
+        crumbs.append((plan.title, reverse("plans:plan", args=[slug, plan.pk])))
+    return crumbs

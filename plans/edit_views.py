@@ -1,0 +1,236 @@
+"""Staff pages that create and change a plan, its priorities and its outcomes."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plans.access import plan_for_user
+from plans.edit_support import (
+    delete_page,
+    describe,
+    form_page,
+    move_and_return,
+    page_context,
+    page_of,
+    plan_crumbs,
+    posted,
+    staff_access,
+    staff_object,
+)
+from plans.editing import next_position, place_outcome
+from plans.forms import OutcomeForm, PlanForm, PriorityForm
+from plans.models import Outcome, Priority
+
+GET_POST = ["GET", "POST"]
+PRIORITIES = Priority.objects.select_related("plan__group__partnership")
+OUTCOMES = Outcome.objects.select_related("plan__group__partnership", "priority")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_create(request, slug):
+    access = staff_access(request, slug)
+    form = PlanForm(posted(request), partnership=access.partnership)
+    context = page_context(
+        access,
+        title="Create a plan",
+        noun="plan",
+        cancel_url=reverse("plans:dashboard", args=[slug]),
+        crumbs=plan_crumbs(access),
+        submit_label="Create plan",
+    )
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda plan: f"Created the plan {plan}. Now add its outcomes and actions.",
+        redirect_to=lambda plan: reverse("plans:plan", args=[slug, plan.pk]),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_edit(request, slug, pk):
+    access, plan = plan_for_user(request, slug, pk, edit=True)
+    form = PlanForm(posted(request), instance=plan, partnership=access.partnership)
+    context = page_context(
+        access,
+        title="Edit plan details",
+        caption=f"{plan.title} {plan.period}",
+        noun="plan",
+        cancel_url=page_of(plan, slug),
+        crumbs=plan_crumbs(access, plan),
+    )
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda plan: "Saved the plan's details.",
+        redirect_to=lambda plan: page_of(plan, slug),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def plan_delete(request, slug, pk):
+    access, plan = plan_for_user(request, slug, pk, edit=True)
+    context = page_context(
+        access,
+        title="Delete this plan?",
+        noun="plan",
+        cancel_url=page_of(plan, slug),
+        crumbs=plan_crumbs(access, plan),
+    )
+    return delete_page(request, plan, access, context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def priority_create(request, slug, pk):
+    access, plan = plan_for_user(request, slug, pk, edit=True)
+    form = PriorityForm(posted(request))
+    form.instance.plan = plan
+    label = (plan.priority_label or "priority").lower()
+    context = page_context(
+        access,
+        title=f"Add a {label}",
+        caption=f"{plan.title} {plan.period}",
+        noun="priority",
+        cancel_url=page_of(plan, slug),
+        crumbs=plan_crumbs(access, plan),
+        submit_label=f"Add {label}",
+    )
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda priority: f"Added {describe(priority)}.",
+        redirect_to=lambda priority: page_of(priority, slug),
+        before_save=lambda priority: setattr(
+            priority, "position", next_position(plan.priorities.all())
+        ),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def priority_edit(request, slug, pk):
+    access, priority = staff_object(request, slug, PRIORITIES, pk, "plan__group__partnership")
+    plan = priority.plan
+    form = PriorityForm(posted(request), instance=priority)
+    context = page_context(
+        access,
+        title=f"Edit {(plan.priority_label or 'priority').lower()} {priority.number}".strip(),
+        caption=f"{plan.title} {plan.period}",
+        noun="priority",
+        cancel_url=page_of(priority, slug),
+        crumbs=plan_crumbs(access, plan),
+    )
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda priority: f"Saved {describe(priority)}.",
+        redirect_to=lambda priority: page_of(priority, slug),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def priority_delete(request, slug, pk):
+    access, priority = staff_object(request, slug, PRIORITIES, pk, "plan__group__partnership")
+    context = page_context(
+        access,
+        title=f"Delete {describe(priority)}?",
+        noun="priority",
+        cancel_url=page_of(priority, slug),
+        crumbs=plan_crumbs(access, priority.plan),
+    )
+    return delete_page(request, priority, access, context)
+
+
+@login_required
+@require_POST
+def priority_move(request, slug, pk):
+    access, priority = staff_object(request, slug, PRIORITIES, pk, "plan__group__partnership")
+    return move_and_return(request, priority, access)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def outcome_create(request, slug, pk):
+    access, plan = plan_for_user(request, slug, pk, edit=True)
+    initial = {}
+    if request.GET.get("priority", "").isdigit():
+        initial["priority"] = get_object_or_404(
+            plan.priorities, pk=request.GET["priority"], deleted_at__isnull=True
+        )
+    form = OutcomeForm(posted(request), plan=plan, initial=initial)
+    context = page_context(
+        access,
+        title="Add an outcome",
+        caption=f"{plan.title} {plan.period}",
+        noun="outcome",
+        cancel_url=page_of(plan, slug),
+        crumbs=plan_crumbs(access, plan),
+        submit_label="Add outcome",
+    )
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda outcome: f"Added {describe(outcome)}. Now add its actions.",
+        redirect_to=lambda outcome: page_of(outcome, slug),
+        before_save=place_outcome,
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def outcome_edit(request, slug, pk):
+    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    plan = outcome.plan
+    form = OutcomeForm(posted(request), instance=outcome, plan=plan)
+
+    def before_save(outcome):
+        if "priority" in form.changed_data:
+            place_outcome(outcome)
+
+    context = page_context(
+        access,
+        title=f"Edit outcome {outcome.number}".strip(),
+        caption=f"{plan.title} {plan.period}",
+        noun="outcome",
+        cancel_url=page_of(outcome, slug),
+        crumbs=plan_crumbs(access, plan),
+    )
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda outcome: f"Saved {describe(outcome)}.",
+        redirect_to=lambda outcome: page_of(outcome, slug),
+        before_save=before_save,
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def outcome_delete(request, slug, pk):
+    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    context = page_context(
+        access,
+        title=f"Delete {describe(outcome)}?",
+        noun="outcome",
+        cancel_url=page_of(outcome, slug),
+        crumbs=plan_crumbs(access, outcome.plan),
+    )
+    return delete_page(request, outcome, access, context)
+
+
+@login_required
+@require_POST
+def outcome_move(request, slug, pk):
+    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    return move_and_return(request, outcome, access)

@@ -1,0 +1,113 @@
+"""Staff pages for the members of a partnership: who signs in, with what role and groups."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from plans.access import access_for, object_in_partnership
+from plans.edit_support import FORM_TEMPLATE, posted, staff_access
+from plans.member_forms import MemberAddForm, MemberEditForm
+from plans.models import Membership, Person
+from plans.settings_views import list_page, settings_context
+
+GET_POST = ["GET", "POST"]
+
+
+def member_for_staff(request, slug, pk):
+    access = access_for(request, slug)
+    membership = object_in_partnership(
+        access, Membership.objects.select_related("user", "partnership"), pk, "partnership"
+    )
+    access.require_edit()
+    return access, membership
+
+
+def name_of(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@login_required
+@require_GET
+def member_list(request, slug):
+    access = staff_access(request, slug)
+    partnership = access.partnership
+    named_as = Prefetch(
+        "user__people", queryset=Person.objects.filter(partnership=partnership), to_attr="named"
+    )
+    members = (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user")
+        .prefetch_related("groups", named_as)
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    return list_page(request, access, "members", "members.html", members=members)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def member_add(request, slug):
+    access = staff_access(request, slug)
+    form = MemberAddForm(posted(request), partnership=access.partnership)
+    if request.method == "POST" and form.is_valid():
+        membership = form.save()
+        messages.success(
+            request,
+            f"Added {name_of(membership.user)} as {membership.get_role_display().lower()}. "
+            f"They sign in as {membership.user.username} with the password you set.",
+        )
+        return redirect("plans:members", slug)
+    context = settings_context(
+        access, "members", title="Add a member", noun="member", submit_label="Add member"
+    )
+    return render(request, FORM_TEMPLATE, {**context, "form": form})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def member_edit(request, slug, pk):
+    access, membership = member_for_staff(request, slug, pk)
+    form = MemberEditForm(posted(request), membership=membership, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {name_of(membership.user)}'s role and groups.")
+        return redirect("plans:members", slug)
+    context = settings_context(
+        access,
+        "members",
+        title=f"Edit {name_of(membership.user)}",
+        caption=f"Signs in as {membership.user.username}",
+        noun="member",
+    )
+    return render(request, FORM_TEMPLATE, {**context, "form": form})
+
+
+@login_required
+@require_http_methods(GET_POST)
+def member_remove(request, slug, pk):
+    access, membership = member_for_staff(request, slug, pk)
+    name = name_of(membership.user)
+    if membership.user_id == request.user.pk:
+        messages.error(
+            request,
+            "You cannot remove yourself from the partnership: ask another member of staff.",
+        )
+        return redirect("plans:members", slug)
+    if request.method == "POST":
+        membership.delete()
+        messages.success(request, f"Removed {name} from {access.partnership.short_name}.")
+        return redirect("plans:members", slug)
+    context = settings_context(
+        access,
+        "members",
+        title=f"Remove {name} from {access.partnership.short_name}?",
+        noun="member",
+        removal=True,
+        button_label="Remove member",
+        consequences="They will no longer see this partnership's plans. Their sign-in, and "
+        "the progress updates they made, are kept.",
+    )
+    context["cancel_url"] = reverse("plans:members", args=[slug])
+    return render(request, "plans/edit/confirm_delete.html", context)

@@ -1,0 +1,361 @@
+"""Staff settings of a partnership: themes, RAG ratings, groups, and what was deleted."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plans.access import object_in_partnership
+from plans.edit_support import (
+    DELETABLE,
+    FORM_TEMPLATE,
+    KIND_OF,
+    and_counts,
+    delete_page,
+    describe,
+    form_page,
+    move_and_return,
+    page_context,
+    page_of,
+    posted,
+    staff_access,
+    staff_object,
+)
+from plans.editing import Counted, RestoreRefused, ancestors, next_position
+from plans.editing import restore as restore_obj
+from plans.forms import GroupForm, RatingForm, ThemeForm
+from plans.models import Group, RagRating, Theme
+
+GET_POST = ["GET", "POST"]
+SECTIONS = [
+    ("themes", "Cross-cutting themes", "The themes actions are tagged with."),
+    ("ratings", "RAG ratings", "The partnership's own ratings, their definitions and colours."),
+    ("groups", "Groups", "The board, subgroups and task groups, and the names plans use for them."),
+    ("members", "Members", "Who can sign in, their role and their groups."),
+    (
+        "deleted",
+        "Recently deleted",
+        "Plans, actions, risks and more that were deleted: restore them from here.",
+    ),
+]
+RELATED = {
+    "plan": ["group"],
+    "priority": ["plan"],
+    "outcome": ["plan", "priority"],
+    "action": ["outcome__plan", "outcome__priority"],
+    "step": ["action__outcome__plan", "action__outcome__priority"],
+}
+
+
+def settings_context(access, section, **kwargs):
+    """Page context for a settings page; section names the sub-navigation item."""
+    slug = access.partnership.slug
+    crumbs = [("Settings", reverse("plans:settings", args=[slug]))]
+    if section:
+        title = dict((key, text) for key, text, _ in SECTIONS)[section]
+        crumbs.append((title, reverse(f"plans:{section}", args=[slug])))
+    kwargs.setdefault("noun", section)
+    kwargs.setdefault("cancel_url", crumbs[-1][1])
+    return page_context(access, crumbs=crumbs, nav="nav_settings", section=section, **kwargs)
+
+
+def list_page(request, access, section, template, **extra):
+    """A settings section's own page: its breadcrumbs end at Settings."""
+    title = dict((key, text) for key, text, _ in SECTIONS)[section]
+    context = settings_context(access, section, title=title, sections=SECTIONS, **extra)
+    context["crumbs"] = context["crumbs"][:-1]
+    return render(request, f"plans/edit/{template}", context)
+
+
+@login_required
+@require_GET
+def settings_home(request, slug):
+    access = staff_access(request, slug)
+    context = settings_context(access, None, title="Settings", sections=SECTIONS)
+    context["crumbs"] = [("Dashboard", reverse("plans:dashboard", args=[slug]))]
+    return render(request, "plans/edit/settings.html", context)
+
+
+# Themes
+
+
+@login_required
+@require_GET
+def theme_list(request, slug):
+    access = staff_access(request, slug)
+    themes = Theme.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+    return list_page(request, access, "themes", "themes.html", themes=themes)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def theme_create(request, slug):
+    access = staff_access(request, slug)
+    partnership = access.partnership
+    form = ThemeForm(posted(request), partnership=partnership)
+    context = settings_context(access, "themes", title="Add a theme", submit_label="Add theme")
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda theme: f"Added the theme {theme.code}) {theme.name}.",
+        redirect_to=lambda theme: page_of(theme, slug),
+        before_save=lambda theme: setattr(
+            theme, "position", next_position(Theme.objects.filter(partnership=partnership))
+        ),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def theme_edit(request, slug, pk):
+    access, theme = staff_object(request, slug, Theme.objects.all(), pk, "partnership")
+    form = ThemeForm(posted(request), instance=theme, partnership=access.partnership)
+    context = settings_context(access, "themes", title=f"Edit theme {theme.code}")
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda theme: f"Saved the theme {theme.code}) {theme.name}.",
+        redirect_to=lambda theme: page_of(theme, slug),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def theme_delete(request, slug, pk):
+    access, theme = staff_object(request, slug, Theme.objects.all(), pk, "partnership")
+    tagged = theme.actions.filter(deleted_at__isnull=True).count()
+    context = settings_context(
+        access,
+        "themes",
+        title=f"Delete theme {theme.code}?",
+        consequences=f"It is tagged on {tagged} action{'s' if tagged != 1 else ''}. The tags "
+        "are hidden while it is deleted and come back if it is restored.",
+    )
+    return delete_page(request, theme, access, context)
+
+
+# RAG ratings
+
+
+@login_required
+@require_GET
+def rating_list(request, slug):
+    access = staff_access(request, slug)
+    ratings = RagRating.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+    return list_page(request, access, "ratings", "ratings.html", ratings=ratings)
+
+
+def preview(label: str, colour: str, *, saved: bool) -> dict:
+    return {
+        "label": label,
+        "colour": colour,
+        "text_colour": RagRating(colour=colour).text_colour,
+        "width": 16 + 10 * len(label),
+        "saved": saved,
+    }
+
+
+def rating_page(request, access, form, context):
+    """The rating form, with a preview of its tag: as saved, or as typed (Preview colour)."""
+    slug = access.partnership.slug
+    context["preview_button"] = True
+    if request.method == "POST" and "preview" in request.POST:
+        if form.is_valid():
+            data = form.cleaned_data
+            context["preview"] = preview(data["label"], data["colour"], saved=False)
+        return render(request, FORM_TEMPLATE, {**context, "form": form})
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda rating: f"Saved the rating {rating.label}.",
+        redirect_to=lambda rating: page_of(rating, slug),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def rating_create(request, slug):
+    access = staff_access(request, slug)
+    partnership = access.partnership
+    form = RatingForm(posted(request), partnership=partnership)
+    form.instance.position = next_position(RagRating.objects.filter(partnership=partnership))
+    context = settings_context(access, "ratings", title="Add a rating", submit_label="Add rating")
+    return rating_page(request, access, form, context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def rating_edit(request, slug, pk):
+    access, rating = staff_object(request, slug, RagRating.objects.all(), pk, "partnership")
+    context = settings_context(access, "ratings", title=f"Edit rating {rating.label}")
+    context["preview"] = preview(rating.label, rating.colour, saved=True)  # before the form
+    form = RatingForm(posted(request), instance=rating, partnership=access.partnership)
+    return rating_page(request, access, form, context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def rating_delete(request, slug, pk):
+    access, rating = staff_object(request, slug, RagRating.objects.all(), pk, "partnership")
+    updates, risks = rating.updates.count(), rating.risks.count()
+    if updates or risks:
+        consequences = (
+            f"{updates} progress update{'s' if updates != 1 else ''} and {risks} "
+            f"risk{'s' if risks != 1 else ''} use it: they keep it, but it is no longer "
+            "offered for new updates."
+        )
+    else:
+        consequences = "No progress update uses it."
+    context = settings_context(
+        access, "ratings", title=f"Delete rating {rating.label}?", consequences=consequences
+    )
+    return delete_page(request, rating, access, context)
+
+
+@login_required
+@require_POST
+def rating_move(request, slug, pk):
+    access, rating = staff_object(request, slug, RagRating.objects.all(), pk, "partnership")
+    return move_and_return(request, rating, access)
+
+
+# Groups
+
+
+@login_required
+@require_GET
+def group_list(request, slug):
+    access = staff_access(request, slug)
+    groups = Group.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+    return list_page(request, access, "groups", "groups.html", groups=groups)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def group_create(request, slug):
+    access = staff_access(request, slug)
+    form = GroupForm(posted(request), partnership=access.partnership)
+    context = settings_context(access, "groups", title="Add a group", submit_label="Add group")
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda group: f"Added the group {group.name}.",
+        redirect_to=lambda group: reverse("plans:groups", args=[slug]),
+    )
+
+
+@login_required
+@require_http_methods(GET_POST)
+def group_edit(request, slug, pk):
+    access, group = staff_object(request, slug, Group.objects.all(), pk, "partnership")
+    form = GroupForm(posted(request), instance=group, partnership=access.partnership)
+    context = settings_context(access, "groups", title=f"Edit {group.name}")
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda group: f"Saved the group {group.name}.",
+        redirect_to=lambda group: reverse("plans:groups", args=[slug]),
+    )
+
+
+# Recently deleted
+
+
+@dataclass
+class Deleted:
+    kind: str
+    obj: object
+    what: str
+    counts: list = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        """The plan it belongs to and, below that, what it sat in."""
+        parents = ancestors(self.obj)
+        if not parents:
+            return ""
+        plan = str(parents[-1])
+        return plan if len(parents) == 1 else f"{plan} › {describe(parents[0])}"
+
+    @property
+    def and_counts(self) -> str:
+        return and_counts(self.counts)
+
+    @property
+    def detail(self) -> str:
+        """Its text, where its description gives only a number."""
+        return "" if "“" in self.what else str(self.obj)
+
+    @property
+    def blocked_by(self) -> str:
+        """What it sits in that is deleted too (and must be restored first), in words."""
+        parent = next((p for p in ancestors(self.obj) if p.deleted_at), None)
+        return describe(parent) if parent else ""
+
+
+def deleted_items(partnership) -> list[Deleted]:
+    """Each deletion once, newest first: what was deleted with it is counted, not listed."""
+    items, roots = [], {}
+    with_parent = defaultdict(Counter)
+    for kind, (model, path) in DELETABLE.items():
+        queryset = model.objects.filter(**{path: partnership}, deleted_at__isnull=False)
+        for obj in queryset.select_related(*RELATED.get(kind, [])):
+            same = [p for p in ancestors(obj) if p.deleted_at == obj.deleted_at]
+            if same:
+                root = same[-1]
+                with_parent[(type(root), root.pk)][model] += 1
+            else:
+                item = Deleted(kind, obj, describe(obj))
+                roots[(model, obj.pk)] = item
+                items.append(item)
+    for key, counter in with_parent.items():
+        if key in roots:
+            roots[key].counts = [
+                Counted(str(m._meta.verbose_name), str(m._meta.verbose_name_plural), n)
+                for m, n in counter.items()
+            ]
+    return sorted(items, key=lambda item: item.obj.deleted_at, reverse=True)
+
+
+@login_required
+@require_GET
+def deleted_list(request, slug):
+    access = staff_access(request, slug)
+    items = deleted_items(access.partnership)
+    return list_page(request, access, "deleted", "deleted.html", items=items)
+
+
+@login_required
+@require_POST
+def restore(request, slug, kind, pk):
+    access = staff_access(request, slug)
+    if kind not in DELETABLE:
+        raise Http404("Nothing of that kind can be restored.")
+    model, path = DELETABLE[kind]
+    queryset = model.objects.select_related(*RELATED.get(kind, []))
+    obj = object_in_partnership(access, queryset, pk, path)
+    deleted_page = reverse("plans:deleted", args=[slug])
+    if obj.deleted_at is None:
+        messages.info(request, f"The {describe(obj)} is not deleted.")
+        return redirect(page_of(obj, slug))
+    try:
+        counts = restore_obj(obj)
+    except RestoreRefused as refused:
+        messages.error(
+            request,
+            f"The {describe(obj)} cannot be restored while the {describe(refused.parent)} it "
+            f"belongs to is deleted. Restore the {KIND_OF[type(refused.parent)]} first.",
+        )
+        return redirect(deleted_page)
+    messages.success(request, f"Restored the {describe(obj)}{and_counts(counts)}.")
+    return redirect(deleted_page if request.POST.get("next") == "deleted" else page_of(obj, slug))

@@ -1,0 +1,254 @@
+"""What a meeting pack says: every plan's actions rated as at the meeting, exceptions first.
+
+The PDF and the Excel report both render a Pack, so they always agree. Building one runs a
+fixed number of queries whatever the number of plans or actions.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate, Step
+from actions.rules import is_overdue
+from plans.models import Group, Partnership, Plan, Priority, RagRating, Theme
+from reporting.as_at import Change, Update, changes_between, latest_as_at
+from reporting.models import Meeting
+
+EXCEPTION_SCALES = ("off_track", "at_risk")
+SCALES = [s.value for s in RagRating.Scale]
+
+
+@dataclass
+class ActionLine:
+    action: Action
+    update: ProgressUpdate | None  # the update current as at the meeting
+    rating: RagRating | None
+    previous_rating: RagRating | None
+    changes: list[Change]
+    overdue: bool
+
+    @property
+    def scale(self) -> str | None:
+        return self.rating.scale if self.rating else None
+
+    @property
+    def is_exception(self) -> bool:
+        return self.scale in EXCEPTION_SCALES or self.overdue
+
+
+@dataclass
+class OutcomeBlock:
+    outcome: object
+    lines: list[ActionLine] = field(default_factory=list)
+
+
+@dataclass
+class PriorityBlock:
+    priority: object | None
+    outcomes: list[OutcomeBlock] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class PlanPack:
+    plan: Plan
+    priorities: list[PriorityBlock] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def lines(self) -> list[ActionLine]:
+        return [line for p in self.priorities for o in p.outcomes for line in o.lines]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Pack:
+    partnership: Partnership
+    title: str
+    as_at: datetime.date
+    previous_meeting: datetime.date | None
+    meeting: Meeting | None
+    plans: list[PlanPack]
+    ratings: dict[int, RagRating]
+    themes: list[tuple[Theme, int, Counter]]
+    generated_at: datetime.datetime
+
+    @property
+    def lines(self) -> list[ActionLine]:
+        return [line for plan in self.plans for line in plan.lines]
+
+    @property
+    def exceptions(self) -> list[ActionLine]:
+        """Red, amber and overdue actions, worst first."""
+        order = {"off_track": 0, "at_risk": 1}
+        return sorted(
+            (line for line in self.lines if line.is_exception),
+            key=lambda line: (order.get(line.scale, 2), not line.overdue),
+        )
+
+    @property
+    def changed(self) -> list[ActionLine]:
+        shown = {Change.UP, Change.DOWN, Change.NEWLY_COMPLETE, Change.NEWLY_OVERDUE,
+                 Change.FIRST_RATING}  # fmt: skip
+        return [line for line in self.lines if shown & set(line.changes)]
+
+    @property
+    def not_updated(self) -> list[ActionLine]:
+        return [line for line in self.lines if Change.NOT_UPDATED in line.changes]
+
+    @property
+    def counts(self) -> Counter:
+        total = Counter()
+        for plan in self.plans:
+            total.update(plan.counts)
+        return total
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def plans_for_meeting(meeting: Meeting):
+    """A board's meeting covers every live plan of the partnership; a subgroup's, its own."""
+    plans = Plan.objects.filter(group__partnership=meeting.group.partnership_id)
+    if meeting.group.kind != Group.Kind.BOARD:
+        plans = plans.filter(group=meeting.group)
+    return plans.filter(deleted_at__isnull=True)
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(group=meeting.group, held_on__lt=meeting.held_on)
+        .order_by("-held_on")
+        .first()
+    )
+
+
+def pack_for_meeting(meeting: Meeting, plans=None) -> Pack:
+    previous = previous_meeting(meeting)
+    plans = plans if plans is not None else plans_for_meeting(meeting)
+    return build_pack(
+        partnership=meeting.group.partnership,
+        plans=plans,
+        as_at=meeting.held_on,
+        previous=previous.held_on if previous else None,
+        title=f"{meeting.title or meeting.group.name} – {meeting.held_on:%-d %B %Y}",
+        meeting=meeting,
+    )
+
+
+def build_pack(
+    *,
+    partnership: Partnership,
+    plans,
+    as_at: datetime.date,
+    previous: datetime.date | None = None,
+    title: str = "",
+    meeting: Meeting | None = None,
+) -> Pack:
+    plans = list(
+        plans.select_related("group").prefetch_related(
+            Prefetch("priorities", queryset=Priority.objects.filter(deleted_at__isnull=True))
+        )
+    )
+    ratings = {r.pk: r for r in RagRating.objects.filter(partnership=partnership)}
+    actions = list(
+        Action.objects.filter(
+            outcome__plan__in=plans, deleted_at__isnull=True, outcome__deleted_at__isnull=True
+        )
+        .select_related("outcome__priority")
+        .prefetch_related(
+            Prefetch("steps", queryset=Step.objects.filter(deleted_at__isnull=True)), "themes"
+        )
+        .order_by("outcome__position", "position", "pk")
+    )
+    cutoff = end_of_day(as_at)
+    history = defaultdict(list)
+    updates = {}
+    for update in (
+        ProgressUpdate.objects.filter(action__in=[a.pk for a in actions], created_at__lte=cutoff)
+        .select_related("author")
+        .order_by()
+    ):
+        ratings_scale = ratings[update.rating_id].scale
+        history[update.action_id].append(
+            Update(
+                update.reported_on, update.created_at, ratings_scale, update.rating_id, update.pk
+            )
+        )
+        updates[update.pk] = update
+
+    by_plan = {plan.pk: PlanPack(plan) for plan in plans}
+    blocks: dict[tuple[int, int | None], PriorityBlock] = {}
+    for plan in plans:
+        for priority in plan.priorities.all():
+            block = PriorityBlock(priority)
+            blocks[plan.pk, priority.pk] = block
+            by_plan[plan.pk].priorities.append(block)
+    outcome_blocks: dict[int, OutcomeBlock] = {}
+    for action in actions:
+        outcome = action.outcome
+        plan_pack = by_plan[outcome.plan_id]
+        if outcome.pk not in outcome_blocks:
+            key = (outcome.plan_id, outcome.priority_id)
+            if key not in blocks:
+                blocks[key] = PriorityBlock(outcome.priority)
+                plan_pack.priorities.insert(0, blocks[key])
+            outcome_blocks[outcome.pk] = OutcomeBlock(outcome)
+            blocks[key].outcomes.append(outcome_blocks[outcome.pk])
+        line = _line(action, history[action.pk], updates, ratings, cutoff, previous, as_at)
+        outcome_blocks[outcome.pk].lines.append(line)
+        blocks[outcome.plan_id, outcome.priority_id].counts[line.scale] += 1
+        plan_pack.counts[line.scale] += 1
+
+    for plan_pack in by_plan.values():
+        plan_pack.priorities = [block for block in plan_pack.priorities if block.outcomes]
+    return Pack(
+        partnership=partnership,
+        title=title or f"{partnership.name} – progress as at {as_at:%-d %B %Y}",
+        as_at=as_at,
+        previous_meeting=previous,
+        meeting=meeting,
+        plans=list(by_plan.values()),
+        ratings=ratings,
+        themes=_theme_coverage(partnership, by_plan.values()),
+        generated_at=timezone.now(),
+    )
+
+
+def _line(action, history, updates, ratings, cutoff, previous, as_at) -> ActionLine:
+    current = latest_as_at(history, cutoff)
+    before = latest_as_at(history, end_of_day(previous)) if previous else None
+    rating = ratings.get(current.rating_id) if current else None
+    return ActionLine(
+        action=action,
+        update=updates.get(current.pk) if current else None,
+        rating=rating,
+        previous_rating=ratings.get(before.rating_id) if before else None,
+        changes=changes_between(
+            before=before,
+            after=current,
+            due=action.due_date,
+            previous_meeting=previous,
+            meeting=as_at,
+        ),  # fmt: skip
+        overdue=is_overdue(action.due_date, rating.scale if rating else None, as_at),
+    )
+
+
+def _theme_coverage(partnership, plan_packs) -> list[tuple[Theme, int, Counter]]:
+    """Each theme with its number of actions in the pack and their ratings."""
+    themes = list(Theme.objects.filter(partnership=partnership, deleted_at__isnull=True))
+    counts = {theme.pk: Counter() for theme in themes}
+    for plan_pack in plan_packs:
+        for line in plan_pack.lines:
+            for theme in line.action.themes.all():
+                if theme.pk in counts:
+                    counts[theme.pk][line.scale] += 1
+    return [(theme, sum(counts[theme.pk].values()), counts[theme.pk]) for theme in themes]
