@@ -1,0 +1,255 @@
+"""What chairs and board members do, in a real browser, on the demo data."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from actions.models import Action, ProgressUpdate
+from actions.progress import record_progress
+from plans.models import Plan, RagRating
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+ESS_TITLE = "Effective Safeguarding and Support Subgroup Work Plan 2024-25"
+COMMENTARY = (
+    "Two of four neglect training sessions ran; the trainer has left, so dates are at risk."
+)
+EVIDENCE = "Training register for September and October"
+
+
+def ess() -> Plan:
+    return Plan.objects.get(title__startswith="Effective Safeguarding")
+
+
+def ess_action(number: str) -> Action:
+    return Action.objects.get(outcome__plan=ess(), number=number)
+
+
+def plan_url(plan: Plan) -> str:
+    return reverse("plans:plan", args=[plan.group.partnership.slug, plan.pk])
+
+
+def update_url(action: Action) -> str:
+    return reverse("actions:update", args=["merton", action.pk])
+
+
+def go(page: Page, locator) -> dict[str, list[str]]:
+    """Follow a link or submit a form, wait until the new page has loaded; its query."""
+    before = page.url
+    locator.click()
+    page.wait_for_url(lambda url: url != before, wait_until="load")
+    return parse_qs(urlsplit(page.url).query)
+
+
+def menu(page: Page, name: str) -> None:
+    """Follow a link of the service navigation, opening the menu first on a phone."""
+    page.wait_for_load_state("load")  # GOV.UK Frontend's JavaScript has set the menu up
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    go(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True))
+
+
+def shown_actions(page: Page) -> set[int]:
+    """The pks of the actions in the plan table as the browser shows it."""
+    ids = page.locator(".app-plan-table tbody tr[id^='action-']").evaluate_all(
+        "rows => rows.map(row => row.id)"
+    )
+    return {int(row_id.removeprefix("action-")) for row_id in ids}
+
+
+def test_stylesheet_and_scripts_load(page, sign_in):
+    """The compiled GOV.UK Frontend CSS (static/build/app.css) and its JavaScript run."""
+    sign_in(page, "chair")
+    header = page.locator(".govuk-header")
+    expect(header).to_have_css("background-color", "rgb(29, 112, 184)")  # GOV.UK blue
+    expect(header.get_by_role("link")).to_have_css("font-family", "arial, sans-serif")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    # The partnership's own rating colours come from its ratings.css.
+    at_risk = RagRating.objects.get(partnership__slug="merton", label="At risk")  # #f47738
+    record_progress(action=ess_action("2.1"), rating=at_risk, commentary="Late", author=None)
+    page.goto(plan_url(ess()))
+    badge = page.locator(f"#action-{ess_action('2.1').pk} .app-rag")
+    expect(badge).to_have_text("At risk")
+    expect(badge).to_have_css("background-color", "rgb(244, 119, 56)")
+    expect(badge).to_have_css("color", "rgb(11, 12, 12)")  # dark text: the readable one
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_chair_rates_an_action_at_risk(page, sign_in, screenshot, viewport):
+    size = "phone" if viewport == PHONE else "desktop"
+    page.set_viewport_size(viewport)
+    target = ess_action("2.1")
+    sign_in(page, "chair")
+
+    menu(page, "Dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("MSCP dashboard")
+    go(page, page.get_by_role("link", name=ESS_TITLE))
+    expect(page.get_by_role("heading", level=1)).to_have_text(ESS_TITLE)
+    go(page, page.get_by_role("link", name="Update action 2.1", exact=True))
+
+    expect(page).to_have_url(re.compile(re.escape(update_url(target)) + r"\?from=plan$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Update action 2.1")
+    screenshot(page, f"update-form-{size}")
+    page.get_by_role("radio", name="At risk", exact=True).check()
+    page.get_by_label("What has happened since the last update?").fill(COMMENTARY)
+    page.get_by_label("Evidence (optional)").fill(EVIDENCE)
+    go(page, page.get_by_role("button", name="Save update"))
+
+    # Back on the plan, at the action's row, which shows the new rating and commentary.
+    expect(page).to_have_url(re.compile(re.escape(plan_url(ess())) + rf"#action-{target.pk}$"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Update saved for action 2.1."
+    )
+    row = page.locator(f"#action-{target.pk}")
+    expect(row.locator("td[data-label='Rating']")).to_contain_text("At risk")
+    expect(row.locator("td[data-label='Latest commentary']")).to_have_text(COMMENTARY)
+    expect(row).to_be_in_viewport()
+    screenshot(page, f"plan-page-{size}")
+
+    # The dashboard counts it at risk, and lists it (overdue since 2024) with its rating word.
+    menu(page, "Dashboard")
+    plan_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=ESS_TITLE))
+    expect(plan_row).to_contain_text("1 at risk")
+    detail = reverse("actions:detail", args=["merton", target.pk])
+    overdue_row = page.get_by_role("row").filter(has=page.locator(f"a[href='{detail}']"))
+    expect(overdue_row.get_by_role("cell").last).to_have_text("At risk")
+    screenshot(page, f"dashboard-{size}")
+
+    # The action's own page has the whole update, by the chair.
+    go(page, overdue_row.get_by_role("link"))
+    update_row = page.get_by_role("row").filter(has_text=COMMENTARY)
+    expect(update_row).to_contain_text("At risk")
+    expect(update_row).to_contain_text(EVIDENCE)
+    expect(update_row).to_contain_text("Chair")
+
+    update = ProgressUpdate.objects.get(action=target)
+    assert (update.rating.label, update.commentary, update.evidence) == (
+        "At risk",
+        COMMENTARY,
+        EVIDENCE,
+    )
+
+
+def test_board_member_cannot_reach_the_update_form(page, sign_in, browser_problems, axe_check):
+    target = ess_action("2.1")
+    sign_in(page, "board")
+
+    response = page.goto(update_url(target))
+    assert response.status == 403
+    expected = f"HTTP 403 {page.url}"
+    assert browser_problems == [expected]
+    browser_problems.remove(expected)
+    # A page in the service's own style that says why, with a way back.
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see or change this page")
+    expect(page.get_by_role("main")).to_contain_text("You can update the actions of plans")
+    expect(page.get_by_role("link", name="Go to your work")).to_be_visible()
+    axe_check(page)
+
+    page.goto(plan_url(ess()))
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name="Details of action 2.1", exact=True)).to_be_visible()
+    expect(main.get_by_role("link", name=re.compile(r"^Update"))).to_have_count(0)
+
+    page.goto(reverse("actions:detail", args=["merton", target.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action 2.1")
+    expect(main.get_by_role("link", name="Update progress")).to_have_count(0)
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_update_form_errors_are_summarised_and_keep_what_was_typed(page, sign_in, screenshot):
+    evidence = "Audit of 20 case files in October"
+    sign_in(page, "chair")
+    page.goto(update_url(ess_action("2.1")))
+    page.get_by_label("Evidence (optional)").fill(evidence)
+    page.get_by_role("button", name="Save update").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Update action 2.1"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Choose a rating", "Enter a line of commentary"]
+    )
+    expect(page.locator(".govuk-error-message")).to_have_text(
+        ["Error: Choose a rating", "Error: Enter a line of commentary"]
+    )
+    expect(page.get_by_label("Evidence (optional)")).to_have_value(evidence)
+    commentary = page.get_by_label("What has happened since the last update?")
+    expect(commentary).to_have_attribute("aria-describedby", re.compile(r"id_commentary-error"))
+    screenshot(page, "update-form-errors-desktop")
+
+    # The summary's links take the user to each question.
+    summary.get_by_role("link", name="Choose a rating").click()
+    expect(page.get_by_role("radio").first).to_be_focused()
+    summary.get_by_role("link", name="Enter a line of commentary").click()
+    expect(commentary).to_be_focused()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_plan_filters_live_in_the_url_and_show_only_matching_actions(page, sign_in):
+    plan = ess()
+    chair_rating = {r.scale: r for r in RagRating.objects.filter(partnership__slug="merton")}
+    for number, scale in [("2.1", "at_risk"), ("1.1", "on_track"), ("1.4", "at_risk")]:
+        record_progress(
+            action=ess_action(number),
+            rating=chair_rating[scale],
+            commentary="Progress",
+            author=None,
+        )
+    all_actions = {a.pk for a in Action.objects.filter(outcome__plan=plan)}
+    sign_in(page, "chair")
+    page.goto(plan_url(plan))
+    assert shown_actions(page) == all_actions
+    # The filters are folded away until opened, and stay open while they apply.
+    filters = page.get_by_role("search", name="Filter actions")
+    show_filters = page.locator("summary", has_text="Filter actions")
+    expect(filters).to_be_hidden()
+    show_filters.click()
+
+    # By rating.
+    filters.get_by_role("checkbox", name="At risk").check()
+    query = go(page, filters.get_by_role("button", name="Apply filters"))
+    expect(page.get_by_role("status")).to_have_text("Showing the actions that match the filters.")
+    assert query["rating"] == ["at_risk"]
+    assert shown_actions(page) == {ess_action("2.1").pk, ess_action("1.4").pk}
+    expect(filters.get_by_role("checkbox", name="At risk")).to_be_checked()
+
+    # By a search term, with the rating filter cleared.
+    assert go(page, filters.get_by_role("link", name="Clear filters")) == {}
+    assert shown_actions(page) == all_actions
+    expect(filters).to_be_hidden()
+    show_filters.click()
+    filters.get_by_label("Search").fill("neglect")
+    query = go(page, filters.get_by_role("button", name="Apply filters"))
+    assert query["q"] == ["neglect"]
+    mention_neglect = {
+        action.pk
+        for action in Action.objects.filter(outcome__plan=plan).prefetch_related("steps")
+        if "neglect"
+        in " ".join(
+            [action.number, action.text, action.lead, action.timeframe]
+            + [f"{step.text} {step.lead}" for step in action.steps.all()]
+        ).lower()
+    }
+    assert ess_action("2.1").pk in mention_neglect and mention_neglect < all_actions
+    assert shown_actions(page) == mention_neglect
+    expect(filters.get_by_label("Search")).to_have_value("neglect")
+
+    # Both: the URL alone gives the same page (it can be bookmarked or sent on).
+    filters.get_by_role("checkbox", name="At risk").check()
+    query = go(page, filters.get_by_role("button", name="Apply filters"))
+    assert (query["q"], query["rating"]) == (["neglect"], ["at_risk"])
+    assert shown_actions(page) == {ess_action("2.1").pk}
+    page.goto(page.url)
+    assert shown_actions(page) == {ess_action("2.1").pk}
+
+    # Nothing matches: said in words.
+    filters.get_by_label("Search").fill("no such words anywhere")
+    go(page, filters.get_by_role("button", name="Apply filters"))
+    assert shown_actions(page) == set()
+    expect(page.get_by_role("main")).to_contain_text("No action matches these filters.")
