@@ -130,16 +130,6 @@ class Action(Tracked, TimeframeFields, LeadFields):
         return self.outcome.plan
 
     @property
-    def live_themes(self) -> list:
-        """Its themes less deleted ones, from prefetched themes. A prefetch that leaves out
-        deleted_at must leave out deleted themes itself: this never loads a field per theme."""
-        return [
-            theme
-            for theme in self.themes.all()
-            if "deleted_at" in theme.get_deferred_fields() or theme.deleted_at is None
-        ]
-
-    @property
     def summary(self) -> str:
         """The text, or the first step's where the text is all in parts (uses prefetched steps)."""
         if self.text:

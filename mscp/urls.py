@@ -18,4 +18,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("<slug:slug>/", include("plans.urls")),
     path("<slug:slug>/", include("actions.urls")),
+    path("<slug:slug>/", include("reporting.urls")),
+    path("<slug:slug>/", include("reporting.import_urls")),
 ]

@@ -121,3 +121,19 @@ def action_for_user(
             "You can update the actions of plans your group owns, or that you lead."
         )
     return access, action
+
+
+def meeting_for_user(request, slug: str, pk: int, *, edit: bool = False):
+    """(access, meeting) for a meeting of a live group of the user's partnership."""
+    from reporting.models import Meeting
+
+    access = access_for(request, slug)
+    meeting = object_in_partnership(
+        access,
+        Meeting.objects.filter(group__deleted_at__isnull=True).select_related("group__partnership"),
+        pk,
+        "group__partnership",
+    )
+    if edit:
+        access.require_edit()
+    return access, meeting

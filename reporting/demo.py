@@ -74,6 +74,24 @@ def load_partnership(entry: dict) -> Partnership:
     return partnership
 
 
+# The fields each level of a plan takes from structured data (fixtures/README.md's schema).
+PLAN_FIELDS = [
+    "title",
+    "period",
+    "status",
+    "version_label",
+    "introduction",
+    "priority_label",
+    "outcome_label",
+    "action_label",
+    "source",
+    "note",
+]
+OUTCOME_FIELDS = ["number", "text", "note"]
+ACTION_FIELDS = ["number", "text", "lead", "timeframe", "outcome_measures", "note"]
+STEP_FIELDS = ["label", "text", "lead", "timeframe", "evidence", "note"]
+
+
 def load_plan(data: dict, *, origin: str = "") -> Plan:
     """Create one plan from its YAML data, replacing an earlier load of the same plan."""
     try:
@@ -81,80 +99,90 @@ def load_plan(data: dict, *, origin: str = "") -> Plan:
         group = partnership.groups.get(short_name=data["group"])
     except (Partnership.DoesNotExist, Group.DoesNotExist) as error:
         raise DemoDataError(f"{origin}: unknown partnership or group ({error})") from error
-    themes = {theme.code: theme for theme in partnership.themes.all()}
     Plan.objects.filter(group=group, title=data["title"], period=data["period"]).delete()
     plan = Plan.objects.create(
         group=group,
-        **{
-            key: data.get(key) or ""
-            for key in [
-                "title",
-                "period",
-                "status",
-                "version_label",
-                "introduction",
-                "priority_label",
-                "outcome_label",
-                "action_label",
-                "source",
-                "note",
-            ]
-        },
+        **{key: data.get(key) or "" for key in PLAN_FIELDS},
         agreed_on=data.get("agreed_on"),
     )
-    linker = LeadLinker(partnership)
-    outcome_position = 0
+    PlanBuilder(plan, origin=origin).add_content(data)
+    return plan
 
-    def add_outcomes(outcomes: list[dict], priority: Priority | None) -> None:
-        nonlocal outcome_position
+
+class PlanBuilder:
+    """Creates a plan's priorities, outcomes, actions and steps from structured data (the
+    schema of fixtures/README.md), saving each object (so its history is recorded) and
+    linking leads as it goes. The demo loader and plan imports (reporting.imports) both
+    create plan content through it.
+    """
+
+    def __init__(self, plan: Plan, *, origin: str = ""):
+        self.plan = plan
+        self.group = plan.group
+        self.origin = origin
+        partnership = plan.group.partnership
+        self.themes = {theme.code: theme for theme in partnership.themes.all()}
+        self.linker = LeadLinker(partnership)
+        self.outcome_position = 0
+
+    def add_content(self, data: dict) -> None:
+        """Add every priority and outcome of data, with their actions and steps, in order."""
+        for position, priority_data in enumerate(data.get("priorities", []), start=1):
+            priority = self.add_priority(priority_data, position=position)
+            self.add_outcomes(priority_data.get("outcomes", []), priority)
+        self.add_outcomes(data.get("outcomes", []), None)
+
+    def add_outcomes(self, outcomes: list[dict], priority: Priority | None) -> None:
         for outcome_data in outcomes:
-            outcome_position += 1
-            outcome = Outcome.objects.create(
-                plan=plan,
-                priority=priority,
-                number=outcome_data.get("number") or "",
-                text=outcome_data.get("text") or "",
-                note=outcome_data.get("note") or "",
-                position=outcome_position,
+            self.outcome_position += 1
+            outcome = self.add_outcome(
+                outcome_data, priority=priority, position=self.outcome_position
             )
             for position, action_data in enumerate(outcome_data.get("actions", []), start=1):
-                add_action(outcome, position, action_data)
+                action = self.add_action(action_data, outcome=outcome, position=position)
+                for step_position, step_data in enumerate(action_data.get("steps", []), start=1):
+                    self.add_step(step_data, action=action, position=step_position)
 
-    def add_action(outcome: Outcome, position: int, data: dict) -> None:
-        unknown = set(data.get("themes", [])) - set(themes)
+    def add_priority(self, data: dict, *, position: int) -> Priority:
+        return Priority.objects.create(
+            plan=self.plan,
+            number=data.get("number") or "",
+            title=data["title"],
+            position=position,
+        )
+
+    def add_outcome(self, data: dict, *, priority: Priority | None, position: int) -> Outcome:
+        return Outcome.objects.create(
+            plan=self.plan,
+            priority=priority,
+            position=position,
+            **{key: data.get(key) or "" for key in OUTCOME_FIELDS},
+        )
+
+    def add_action(self, data: dict, *, outcome: Outcome, position: int) -> Action:
+        """The action alone: its steps are added with add_step."""
+        unknown = set(data.get("themes", [])) - set(self.themes)
         if unknown:
-            raise DemoDataError(f"{origin}: action {data.get('number')}: unknown themes {unknown}")
+            raise DemoDataError(
+                f"{self.origin}: action {data.get('number')}: unknown themes {unknown}"
+            )
         action = Action.objects.create(
             outcome=outcome,
             position=position,
-            **{
-                key: data.get(key) or ""
-                for key in ["number", "text", "lead", "timeframe", "outcome_measures", "note"]
-            },
+            **{key: data.get(key) or "" for key in ACTION_FIELDS},
         )
-        action.themes.set([themes[code] for code in data.get("themes", [])])
-        linker.link(action, owning_group=group)
-        for step_position, step_data in enumerate(data.get("steps", []), start=1):
-            step = Step.objects.create(
-                action=action,
-                position=step_position,
-                **{
-                    key: step_data.get(key) or ""
-                    for key in ["label", "text", "lead", "timeframe", "evidence", "note"]
-                },
-            )
-            linker.link(step, owning_group=group)
+        action.themes.set([self.themes[code] for code in data.get("themes", [])])
+        self.linker.link(action, owning_group=self.group)
+        return action
 
-    for position, priority_data in enumerate(data.get("priorities", []), start=1):
-        priority = Priority.objects.create(
-            plan=plan,
-            number=priority_data.get("number") or "",
-            title=priority_data["title"],
+    def add_step(self, data: dict, *, action: Action, position: int) -> Step:
+        step = Step.objects.create(
+            action=action,
             position=position,
+            **{key: data.get(key) or "" for key in STEP_FIELDS},
         )
-        add_outcomes(priority_data.get("outcomes", []), priority)
-    add_outcomes(data.get("outcomes", []), None)
-    return plan
+        self.linker.link(step, owning_group=self.group)
+        return step
 
 
 # One sign-in per role, for trying the site; created only on request (scripts/serve).

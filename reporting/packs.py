@@ -164,7 +164,8 @@ def build_pack(
         )
         .select_related("outcome__priority")
         .prefetch_related(
-            Prefetch("steps", queryset=Step.objects.filter(deleted_at__isnull=True)), "themes"
+            Prefetch("steps", queryset=Step.objects.filter(deleted_at__isnull=True)),
+            Prefetch("themes", queryset=Theme.objects.filter(deleted_at__isnull=True)),
         )
         .order_by("outcome__position", "position", "pk")
     )

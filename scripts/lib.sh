@@ -10,8 +10,9 @@ say() { printf '==> %s\n' "$*"; }
 # with Arial) so PDFs need nothing from the network.
 RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2)
 # Only the tests need these: Chromium for the browser tests (Playwright drives Debian's
-# build; it downloads no browser of its own), and a real PostgreSQL server for the second run.
-TEST_PACKAGES=(chromium)
+# build; it downloads no browser of its own), poppler-utils (pdftoppm saves a page of the PDF
+# meeting pack as a PNG to look at), and a real PostgreSQL server for the second run.
+TEST_PACKAGES=(chromium poppler-utils)
 POSTGRES_PACKAGES=(postgresql)
 
 ensure_debian_packages() {

@@ -97,7 +97,8 @@ def test_read_views_refuse_writes(client_for):
 
 
 def test_every_view_is_in_a_permission_test():
-    """A new URL must join the persona tests (here or in the editing, settings and risk tests)."""
+    """A new URL must join the persona tests (here or in the editing, settings, risk and
+    meeting tests)."""
     from pathlib import Path
 
     from django.urls import get_resolver
@@ -109,10 +110,12 @@ def test_every_view_is_in_a_permission_test():
             "test_editing.py",
             "test_settings_pages.py",
             "test_risk_pages.py",
+            "test_meetings.py",
+            "test_imports.py",
         ]
     )
     names = []
-    for namespace in ("plans", "actions"):
+    for namespace in ("plans", "actions", "reporting", "imports"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names += [f"{namespace}:{n}" for n in resolver.reverse_dict if isinstance(n, str)]
     missing = [name for name in names if f'"{name}"' not in sources]

@@ -1,0 +1,424 @@
+"""The Excel progress report: a meeting pack (reporting.packs.Pack) as a workbook.
+
+A Summary sheet (counts on the fixed scale, theme coverage, exceptions, changes since the last
+meeting), then one sheet per plan with the columns of the PDF's plan tables, ready to filter
+and print. Every text cell goes through reporting.cells.set_text, so nothing a user typed can
+run as a formula.
+"""
+
+import io
+import re
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from plans.models import RagRating, readable_text_colour
+from reporting.as_at import Change
+from reporting.cells import set_text
+from reporting.packs import SCALES, ActionLine, Pack
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "d mmm yyyy"
+DATETIME_FORMAT = "d mmm yyyy hh:mm"
+SCALE_COLUMNS = [(scale, RagRating.Scale(scale).label) for scale in SCALES] + [(None, "No update")]
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=16)
+HEADING = Font(bold=True, size=13)
+HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFF3F2F1")
+HEADER_BORDER = Border(bottom=Side(style="medium", color="FF0B0C0C"))
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# The plan sheets' columns: heading and width (in characters).
+PLAN_COLUMNS = [
+    ("Priority", 24),
+    ("Outcome", 36),
+    ("Action number", 9),
+    ("Action", 60),
+    ("Themes", 20),
+    ("Lead", 26),
+    ("Timeframe", 18),
+    ("Due date", 12),
+    ("Rating", 13),
+    ("Rating date", 12),
+    ("Latest commentary", 50),
+    ("Evidence", 36),
+    ("Change since last meeting", 24),
+    ("Overdue", 9),
+]
+# The Summary sheet's tables share its columns: a name, then counts or short values, then text.
+SUMMARY_WIDTHS = [40, 12, 14, 14, 14, 26, 50, 50]
+
+SHEET_NAME_LIMIT = 31
+RESERVED_SHEET_NAMES = {"history"}  # Excel keeps it for tracked changes
+INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def render_pack_xlsx(pack: Pack) -> bytes:
+    workbook = Workbook()
+    workbook.properties.title = pack.title[:250]
+    workbook.properties.creator = "Partnership plans"
+    summary = workbook.active
+    summary.title = "Summary"
+    write_summary(summary, pack)
+    taken = {"summary"}
+    for plan_pack in pack.plans:
+        plan = plan_pack.plan
+        sheet = workbook.create_sheet(sheet_name(f"{plan.group.short_name} {plan.period}", taken))
+        write_plan_sheet(sheet, pack, plan_pack)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A valid worksheet name for text, unique among taken (lower-cased names, updated here).
+
+    Excel allows at most 31 characters, none of []:*?/\\, no apostrophe at either end, and
+    compares names without regard to case.
+    """
+    name = re.sub(r"\s+", " ", INVALID_SHEET_CHARACTERS.sub("-", text)).strip(" '")
+    base = name[:SHEET_NAME_LIMIT].strip(" '") or "Plan"
+    candidate, number = base, 1
+    while candidate.lower() in taken or candidate.lower() in RESERVED_SHEET_NAMES:
+        number += 1
+        suffix = f" ({number})"
+        candidate = base[: SHEET_NAME_LIMIT - len(suffix)].rstrip(" '") + suffix
+    taken.add(candidate.lower())
+    return candidate
+
+
+# Cells.
+
+
+def put(sheet: Worksheet, row: int, column: int, value, *, font=None, number_format=None):
+    """Write one cell: text through set_text (never a formula), dates and numbers as they are."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        set_text(cell, value)
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    cell.alignment = WRAP
+    return cell
+
+
+def put_date(sheet, row, column, value):
+    return put(sheet, row, column, value, number_format=DATE_FORMAT)
+
+
+def put_rating(sheet, row, column, rating):
+    """The partnership's word for the rating, filled with its colour in a readable font."""
+    if rating is None:
+        return put(sheet, row, column, "No update", font=Font(italic=True))
+    cell = put(sheet, row, column, rating.label)
+    colour = rating.colour.lstrip("#").upper()
+    cell.fill = PatternFill(fill_type="solid", fgColor=f"FF{colour}")
+    text = readable_text_colour(rating.colour).lstrip("#").upper()
+    cell.font = Font(bold=True, color=f"FF{text}")
+    return cell
+
+
+def header_row(sheet, row, headings):
+    for column, heading in enumerate(headings, start=1):
+        cell = put(sheet, row, column, heading, font=BOLD)
+        cell.fill = HEADER_FILL
+        cell.border = HEADER_BORDER
+
+
+def set_widths(sheet, widths):
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def print_setup(sheet, pack: Pack, title: str, *, repeat_rows: str | None = None):
+    """Landscape A4, fitted to the page's width, with the title and page numbers on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = True
+    if repeat_rows:
+        sheet.print_title_rows = repeat_rows
+    sheet.oddHeader.left.text = header_text(pack.partnership.short_name)
+    sheet.oddHeader.center.text = header_text(title[:120])
+    sheet.oddHeader.right.text = header_text(f"As at {pack.as_at:%-d %B %Y}")
+    sheet.oddFooter.center.text = "Page &P of &N"
+
+
+def header_text(text: str) -> str:
+    """Text for a print header, where & starts a code."""
+    return text.replace("&", "&&")
+
+
+# What a line says.
+
+
+def outcome_text(outcome) -> str:
+    return f"{outcome.number} {outcome.text}".strip()
+
+
+def priority_text(priority) -> str:
+    return f"{priority.number} {priority.title}".strip() if priority else ""
+
+
+def action_text(action) -> str:
+    """The action's words, then each step on its own line with its label, timeframe and lead."""
+    lines = [action.text] if action.text else []
+    for step in action.steps.all():
+        line = f"{step.label or '•'} {step.text}"
+        if step.timeframe:
+            line += f" – {step.timeframe}"
+        if step.lead:
+            line += f" (Lead: {step.lead})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def themes_text(action) -> str:
+    return "\n".join(
+        f"{theme.code} {theme}" for theme in action.themes.all() if theme.deleted_at is None
+    )
+
+
+def evidence_text(line: ActionLine) -> str:
+    lines = [line.update.evidence] if line.update and line.update.evidence else []
+    lines += [
+        f"{step.label or '•'} {step.evidence}" for step in line.action.steps.all() if step.evidence
+    ]
+    return "\n".join(lines)
+
+
+def change_text(line: ActionLine, pack: Pack) -> str:
+    was = line.previous_rating.label if line.previous_rating else ""
+    words = {
+        Change.UP: f"Up from {was}",
+        Change.DOWN: f"Down from {was}",
+        Change.NEWLY_COMPLETE: "Newly complete",
+        Change.NEWLY_OVERDUE: "Newly overdue",
+        Change.NOT_UPDATED: "Not updated since the last meeting"
+        if pack.previous_meeting
+        else "Not updated",
+        Change.FIRST_RATING: "First rating",
+    }
+    return "; ".join(words[change] for change in line.changes)
+
+
+def plan_name(pack: Pack, line: ActionLine) -> str:
+    """The title of the line's plan (from the pack: the line's action does not load it)."""
+    for plan_pack in pack.plans:
+        if plan_pack.plan.pk == line.action.outcome.plan_id:
+            return f"{plan_pack.plan.title} {plan_pack.plan.period}"
+    return ""
+
+
+def action_number(line: ActionLine) -> str:
+    return line.action.number or "–"
+
+
+# The sheets.
+
+
+def write_plan_sheet(sheet: Worksheet, pack: Pack, plan_pack) -> None:
+    plan = plan_pack.plan
+    header_row(sheet, 1, [heading for heading, _ in PLAN_COLUMNS])
+    row = 1
+    for block in plan_pack.priorities:
+        for outcome_block in block.outcomes:
+            for line in outcome_block.lines:
+                row += 1
+                write_plan_row(sheet, row, pack, block.priority, outcome_block.outcome, line)
+    set_widths(sheet, [width for _, width in PLAN_COLUMNS])
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(PLAN_COLUMNS))
+    sheet.auto_filter.ref = f"A1:{last}{row}"
+    print_setup(sheet, pack, f"{plan.title} {plan.period}", repeat_rows="1:1")
+
+
+def write_plan_row(sheet, row, pack, priority, outcome, line: ActionLine) -> None:
+    action = line.action
+    update = line.update
+    values = [
+        priority_text(priority),
+        outcome_text(outcome),
+        action.number,
+        action_text(action),
+        themes_text(action),
+        action.lead,
+        action.timeframe,
+    ]
+    for column, value in enumerate(values, start=1):
+        put(sheet, row, column, value)
+    put_date(sheet, row, 8, action.due_date)
+    put_rating(sheet, row, 9, line.rating)
+    put_date(sheet, row, 10, update.reported_on if update else None)
+    put(sheet, row, 11, update.commentary if update else "")
+    put(sheet, row, 12, evidence_text(line))
+    put(sheet, row, 13, change_text(line, pack))
+    put(sheet, row, 14, "Yes" if line.overdue else "No")
+
+
+def write_summary(sheet: Worksheet, pack: Pack) -> None:
+    put(sheet, 1, 1, pack.title, font=TITLE)
+    sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # let it run across
+    facts = [("Partnership", pack.partnership.name)]
+    if pack.meeting:
+        facts.append(("Meeting", f"{pack.meeting.title or pack.meeting.group.name}"))
+        if pack.meeting.reporting_period:
+            facts.append(("Reporting period", pack.meeting.reporting_period))
+    facts += [
+        ("Ratings as at", pack.as_at),
+        ("Changes since", pack.previous_meeting or "No earlier meeting is recorded"),
+        ("Generated", timezone.localtime(pack.generated_at).replace(tzinfo=None)),
+        ("Plans", len(pack.plans)),
+        ("Actions", sum(pack.counts.values())),
+    ]
+    row = 2
+    for label, value in facts:
+        row += 1
+        put(sheet, row, 1, label, font=BOLD)
+        cell = put(sheet, row, 2, value)
+        cell.alignment = Alignment(horizontal="left", vertical="top")
+        if label == "Generated":
+            cell.number_format = DATETIME_FORMAT
+        elif hasattr(value, "isoformat"):
+            cell.number_format = DATE_FORMAT
+
+    row = write_counts(sheet, row + 2, pack)
+    row = write_ratings_legend(sheet, row + 2, pack)
+    row = write_themes(sheet, row + 2, pack)
+    row = write_exceptions(sheet, row + 2, pack)
+    write_changes(sheet, row + 2, pack)
+    set_widths(sheet, SUMMARY_WIDTHS)
+    print_setup(sheet, pack, pack.title)
+
+
+def count_cells(sheet, row, name, total, counts, *, font=None, indent=0):
+    cell = put(sheet, row, 1, name, font=font)
+    if indent:
+        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
+    put(sheet, row, 2, total, font=font)
+    for column, (scale, _) in enumerate(SCALE_COLUMNS, start=3):
+        put(sheet, row, column, counts.get(scale, 0), font=font)
+
+
+def write_counts(sheet, row, pack: Pack) -> int:
+    put(sheet, row, 1, "Actions by rating", font=HEADING)
+    header_row(sheet, row + 1, ["Plan and priority", "Actions", *(h for _, h in SCALE_COLUMNS)])
+    row += 1
+    for plan_pack in pack.plans:
+        plan = plan_pack.plan
+        row += 1
+        count_cells(
+            sheet, row, f"{plan.title} {plan.period}", plan_pack.total, plan_pack.counts, font=BOLD
+        )
+        for block in plan_pack.priorities:
+            if block.priority is None:
+                continue
+            row += 1
+            total = sum(block.counts.values())
+            count_cells(sheet, row, priority_text(block.priority), total, block.counts, indent=2)
+    row += 1
+    count_cells(sheet, row, "All plans", sum(pack.counts.values()), pack.counts, font=BOLD)
+    return row
+
+
+def write_ratings_legend(sheet, row, pack: Pack) -> int:
+    put(sheet, row, 1, "The partnership's ratings", font=HEADING)
+    header_row(sheet, row + 1, ["Rating", "Counts as"])
+    row += 1
+    for rating in sorted(pack.ratings.values(), key=lambda r: (r.position, r.pk)):
+        if rating.deleted_at is not None:
+            continue
+        row += 1
+        put_rating(sheet, row, 1, rating)
+        put(sheet, row, 2, rating.get_scale_display())
+    return row
+
+
+def write_themes(sheet, row, pack: Pack) -> int:
+    put(sheet, row, 1, "Cross-cutting themes", font=HEADING)
+    if not pack.themes:
+        put(sheet, row + 1, 1, "The partnership has no cross-cutting themes.")
+        return row + 1
+    header_row(sheet, row + 1, ["Theme", "Actions", *(h for _, h in SCALE_COLUMNS)])
+    row += 1
+    for theme, total, counts in pack.themes:
+        row += 1
+        count_cells(sheet, row, f"{theme.code} {theme.name}", total, counts)
+    return row
+
+
+def write_exceptions(sheet, row, pack: Pack) -> int:
+    put(sheet, row, 1, "Exceptions: red, amber and overdue actions", font=HEADING)
+    exceptions = pack.exceptions
+    if not exceptions:
+        put(sheet, row + 1, 1, "No action is red, amber or overdue.")
+        return row + 1
+    header_row(
+        sheet,
+        row + 1,
+        ["Plan", "Action", "Rating", "Due date", "Overdue", "Lead", "Action text",
+         "Latest commentary"],
+    )  # fmt: skip
+    row += 1
+    for line in exceptions:
+        row += 1
+        put(sheet, row, 1, plan_name(pack, line))
+        put(sheet, row, 2, action_number(line))
+        put_rating(sheet, row, 3, line.rating)
+        put_date(sheet, row, 4, line.action.due_date)
+        put(sheet, row, 5, "Yes" if line.overdue else "No")
+        put(sheet, row, 6, line.action.lead)
+        put(sheet, row, 7, line.action.summary)
+        put(sheet, row, 8, line.update.commentary if line.update else "")
+    return row
+
+
+def write_changes(sheet, row, pack: Pack) -> int:
+    since = (
+        f"the last meeting ({pack.previous_meeting:%-d %B %Y})"
+        if pack.previous_meeting
+        else "the last meeting (none is recorded: first ratings are shown)"
+    )
+    put(sheet, row, 1, f"Changes since {since}", font=HEADING)
+    changed = pack.changed
+    not_updated = len(pack.not_updated)
+    row += 1
+    put(
+        sheet,
+        row,
+        1,
+        f"{not_updated} action{'s' if not_updated != 1 else ''} not complete and not updated "
+        "since the last meeting.",
+    )
+    if not changed:
+        put(sheet, row + 1, 1, "No rating changed.")
+        return row + 1
+    header_row(
+        sheet,
+        row + 1,
+        ["Plan", "Action", "Was", "Now", "Change", "Lead", "Action text", "Latest commentary"],
+    )
+    row += 1
+    for line in changed:
+        row += 1
+        put(sheet, row, 1, plan_name(pack, line))
+        put(sheet, row, 2, action_number(line))
+        if line.previous_rating:
+            put_rating(sheet, row, 3, line.previous_rating)
+        else:
+            put(sheet, row, 3, "–")
+        put_rating(sheet, row, 4, line.rating)
+        put(sheet, row, 5, change_text(line, pack))
+        put(sheet, row, 6, line.action.lead)
+        put(sheet, row, 7, line.action.summary)
+        put(sheet, row, 8, line.update.commentary if line.update else "")
+    return row

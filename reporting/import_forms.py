@@ -1,0 +1,116 @@
+"""The form that uploads a plan's spreadsheet and says what to do with it."""
+
+from django import forms
+
+from plans.forms import GovukForm, partnership_groups
+from plans.models import Plan
+from reporting.plan_sheet import read_plan
+from reporting.uploads import MAX_UPLOAD_BYTES, UploadError, megabytes, read_upload
+
+NEW = "new"
+REPLACE = "replace"
+
+
+def too_big_message() -> str:
+    return (
+        f"The file is larger than {megabytes(MAX_UPLOAD_BYTES)}: a plan's spreadsheet is much "
+        "smaller. Check you chose the right file."
+    )
+
+
+class ImportForm(GovukForm, forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text=f"An Excel workbook (.xlsx) or a CSV file in the layout of the template, at "
+        f"most {megabytes(MAX_UPLOAD_BYTES)}.",
+        widget=forms.FileInput(attrs={"class": "govuk-file-upload"}),
+        error_messages={
+            "required": "Choose the spreadsheet to import",
+            "empty": "The file is empty.",
+            "invalid": "Choose the spreadsheet to import",
+        },
+    )
+    mode = forms.ChoiceField(
+        label="What should the import do?",
+        choices=[(NEW, "Create a new plan"), (REPLACE, "Replace the content of a plan")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to create a new plan or replace a plan"},
+    )
+    group = forms.ModelChoiceField(
+        queryset=None, required=False, label="Group that owns the new plan"
+    )
+    title = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Title of the new plan",
+        help_text="For example, Effective Safeguarding and Support Subgroup work plan.",
+    )
+    period = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Period of the new plan",
+        help_text="As written, for example 2024-25.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    plan = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Plan to replace",
+        help_text="Its priorities, outcomes, actions and steps become those of the file. "
+        "Actions that stay keep their progress updates; what the file leaves out is deleted "
+        "and can be restored from Recently deleted.",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.problems = []  # every error found in the file, for the page to list
+        self.sheet = None
+        self.fields["group"].queryset = partnership_groups(partnership)
+        self.fields["group"].empty_label = "Choose a group"
+        self.fields["plan"].queryset = Plan.objects.filter(
+            group__partnership=partnership, deleted_at__isnull=True
+        ).select_related("group")
+        self.fields["plan"].empty_label = "Choose a plan"
+
+    def full_clean(self):
+        super().full_clean()
+        if "file" in self.errors:
+            widget = self.fields["file"].widget
+            widget.attrs["class"] = "govuk-file-upload govuk-file-upload--error"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if getattr(upload, "too_big", False) or upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_big_message())
+        try:
+            self.sheet = read_upload(upload.read())
+        except UploadError as error:
+            raise forms.ValidationError(error.message) from error
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        mode = cleaned.get("mode")
+        if mode == NEW:
+            required = {
+                "group": "Choose the group that owns the new plan",
+                "title": "Enter the new plan's title",
+                "period": "Enter the period the new plan covers, for example 2024-25",
+            }
+            for name, message in required.items():
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        elif mode == REPLACE and not cleaned.get("plan") and "plan" not in self.errors:
+            self.add_error("plan", "Choose the plan to replace")
+        if self.sheet is not None:
+            data, problems = read_plan(self.sheet, self.partnership)
+            if problems:
+                self.problems = [str(problem) for problem in problems]
+                count = len(problems)
+                self.add_error(
+                    "file",
+                    f"The file has {count} problem{'s' if count != 1 else ''}, listed below: "
+                    "nothing has been imported. Correct the spreadsheet and upload it again.",
+                )
+        return cleaned

@@ -1,0 +1,269 @@
+"""Staff pages that export a plan to a spreadsheet and import one: upload, preview, confirm.
+
+Every view is for business support staff only (plans.access: another partnership's plan
+is 404, other roles 403). An upload is read once, checked, and its rows wait in the
+session (reporting.imports.PendingImport) until the user confirms the previewed changes.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plans.access import plan_for_user
+from plans.edit_support import plan_crumbs, staff_access
+from plans.editing import StaleEdit
+from plans.models import Plan
+from reporting.import_forms import NEW, REPLACE, ImportForm, too_big_message
+from reporting.imports import PendingImport, prepare
+from reporting.plan_sheet import XLSX_CONTENT_TYPE, plan_workbook, template_workbook
+from reporting.uploads import MAX_UPLOAD_BYTES
+
+# Room for the form's other fields and the multipart framing around the file.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
+
+VERBS = {
+    "add": "Add",
+    "change": "Change",
+    "reorder": "Reorder",
+    "delete": "Delete",
+    "rate": "Add a progress update to",
+}
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+@cache_control(private=True, no_store=True)
+def export_plan(request, slug, pk):
+    """The plan in the import layout, so it can be edited in Excel and imported again."""
+    _, plan = plan_for_user(request, slug, pk, edit=True)
+    name = slugify(f"{plan.title} {plan.period}")[:80] or "plan"
+    return xlsx_response(plan_workbook(plan), f"{name}.xlsx")
+
+
+@login_required
+@require_GET
+@cache_control(private=True, no_store=True)
+def template(request, slug):
+    access = staff_access(request, slug)
+    partnership = access.partnership
+    return xlsx_response(template_workbook(partnership), f"{partnership.slug}-plan-template.xlsx")
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Keeps an upload in memory up to MAX_UPLOAD_BYTES and drops the rest, marking the file
+    too big: no temporary file on disk, and memory bounded whatever is sent."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received <= MAX_UPLOAD_BYTES:
+            self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        too_big = self.received > MAX_UPLOAD_BYTES
+        buffer = io.BytesIO() if too_big else self.buffer
+        buffer.seek(0)
+        upload = InMemoryUploadedFile(
+            file=buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=self.received,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+        upload.too_big = too_big
+        return upload
+
+
+# The upload pages are exempt from the CSRF middleware only so that an oversized request can
+# be refused before its body is read, and the upload handler set before it is parsed; the
+# CSRF check is then made by upload_form, before the form is read.
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, slug):
+    return upload_page(request, slug, None)
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def start_for_plan(request, slug, pk):
+    return upload_page(request, slug, pk)
+
+
+def upload_page(request, slug, plan_pk):
+    if plan_pk is None:
+        access, plan = staff_access(request, slug), None
+    else:
+        access, plan = plan_for_user(request, slug, plan_pk, edit=True)
+    partnership = access.partnership
+    initial = {"mode": REPLACE, "plan": plan} if plan else {"mode": NEW}
+    context = {
+        "access": access,
+        "partnership": partnership,
+        "plan": plan,
+        "crumbs": plan_crumbs(access, plan),
+        "nav_dashboard": True,
+        "form": ImportForm(initial=initial, partnership=partnership),
+    }
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_REQUEST_BYTES:
+            # Refused before the body is read, let alone parsed.
+            context["too_big"] = too_big_message()
+            return render(request, "reporting/imports/start.html", context, status=413)
+        request.upload_handlers = [LimitedUploadHandler(request)]
+    return upload_form(request, context)
+
+
+@csrf_protect
+def upload_form(request, context):
+    if request.method == "POST":
+        partnership = context["partnership"]
+        form = ImportForm(request.POST, request.FILES, partnership=partnership)
+        if form.is_valid():
+            data = form.cleaned_data
+            pending = PendingImport.create(
+                request.session,
+                partnership=partnership.slug,
+                mode=data["mode"],
+                sheet=form.sheet,
+                plan=data["plan"].pk if data["mode"] == REPLACE else None,
+                new_plan={
+                    "group": data["group"].pk,
+                    "title": data["title"].strip(),
+                    "period": data["period"].strip(),
+                }
+                if data["mode"] == NEW
+                else None,
+            )
+            return redirect("imports:preview", partnership.slug, pending.token)
+        context["form"] = form
+    return render(request, "reporting/imports/start.html", context)
+
+
+def pending_for(request, slug, token):
+    """(access, pending import, plan it replaces or None); pending is None once gone."""
+    access = staff_access(request, slug)
+    pending = PendingImport.load(request.session, token, access.partnership.slug)
+    plan = None
+    if pending is not None and pending.mode == REPLACE:
+        _, plan = plan_for_user(request, slug, pending.plan, edit=True)
+    return access, pending, plan
+
+
+def gone(request, slug):
+    messages.info(
+        request, "That import is no longer waiting to be confirmed: upload the file again."
+    )
+    return redirect("imports:start", slug)
+
+
+@login_required
+@require_GET
+def preview(request, slug, token):
+    access, pending, plan = pending_for(request, slug, token)
+    if pending is None:
+        return gone(request, slug)
+    prepared = prepare(pending, access.partnership, plan)
+    changes = prepared.plan_import.changes if prepared.plan_import else []
+    rows = [
+        {
+            "row": change.row,
+            "what": f"{VERBS[change.verb]} {change.what}",
+            "verb": change.verb,
+            "detail": change.detail,
+            "fields": change.fields,
+        }
+        for change in changes
+    ]
+    counts = prepared.plan_import.counts if prepared.plan_import else {}
+    summary = prepared.plan_import.summary() if prepared.plan_import else []
+    return render(
+        request,
+        "reporting/imports/preview.html",
+        {
+            "access": access,
+            "partnership": access.partnership,
+            "plan": plan,
+            "pending": pending,
+            "new_plan": prepared.new_plan,
+            "problems": [str(error) for error in prepared.errors],
+            "changes": rows,
+            "counts": counts,
+            "summary": summary,
+            "fingerprint": prepared.fingerprint,
+            "crumbs": plan_crumbs(access, plan),
+            "nav_dashboard": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, slug, token):
+    access, pending, plan = pending_for(request, slug, token)
+    if pending is None:
+        return gone(request, slug)
+    preview_url = reverse("imports:preview", args=[slug, token])
+    try:
+        with transaction.atomic():
+            if plan is not None:
+                # One import into a plan at a time: a second waits, then sees the first's work.
+                plan = Plan.objects.select_for_update().get(pk=plan.pk)
+            prepared = prepare(pending, access.partnership, plan)
+            if prepared.errors:
+                return redirect(preview_url)
+            if prepared.fingerprint != request.POST.get("fingerprint"):
+                messages.info(
+                    request,
+                    "The plan or the partnership's settings changed after this preview was "
+                    "made, so nothing was imported. Check the changes below again.",
+                )
+                return redirect(preview_url)
+            plan_import = prepared.plan_import
+            if not plan_import.changes and plan is not None:
+                pending.discard(request.session)
+                messages.success(request, "The file matches the plan: nothing was changed.")
+                return redirect(plan)
+            plan = plan_import.write(user=request.user, new_plan=prepared.new_plan)
+    except StaleEdit:
+        messages.info(
+            request,
+            "Someone changed the plan while it was being imported, so nothing was imported. "
+            "Check the changes below again.",
+        )
+        return redirect(preview_url)
+    pending.discard(request.session)
+    done = "Created the plan from the file" if plan_import.plan is None else "Imported the file"
+    messages.success(request, f"{done}: {', '.join(plan_import.summary())}.")
+    return redirect(plan)

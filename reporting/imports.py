@@ -1,0 +1,568 @@
+"""Import a plan from the flat layout (reporting.plan_sheet): as a new plan, or replacing the
+content of an existing one. The preview (a dry run: nothing is written) and the write come
+from one reading of the file against the plan (PlanImport), and the confirmation only writes
+if that reading, made again, finds the very changes the user saw (Prepared.fingerprint).
+
+Replacing matches what the file holds with what the plan holds, so that unchanged objects
+keep their ids, history and progress updates, and an unchanged file writes nothing:
+- priorities, outcomes and actions by their number, then by their text, across the plan
+  (so an action that moves to another outcome is moved, not deleted and re-created);
+- steps within their action by label, then text, then order (unlabelled bullets whose text
+  was edited are changed, not replaced).
+What the plan holds and the file does not is deleted softly (restorable from Recently
+deleted). Every write is a save() of one object inside one transaction, so each gets a
+history record naming the importing user; changed objects get a new version, so an editing
+form opened before the import refuses to overwrite it. Leads are linked with LeadLinker.
+
+This is plain code, not django-import-export's import_data(): that imports one model per
+row and matches rows to instances by an id column, where a plan's rows make four kinds of
+object in a hierarchy, matched by the users' own numbering. Reading and validating the rows
+is in plan_sheet; reading the file safely in uploads.
+"""
+
+import hashlib
+import json
+import secrets
+from collections import Counter, defaultdict, deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actions.models import ProgressUpdate
+from plans.editing import save_if_current, soft_delete
+from plans.models import Group, Plan
+from reporting.demo import ACTION_FIELDS, OUTCOME_FIELDS, STEP_FIELDS, PlanBuilder
+from reporting.plan_sheet import PlanTree, RowError, read_plan, sheet_text
+from reporting.uploads import Sheet
+
+FIELD_LABELS = {
+    "number": "Number",
+    "title": "Title",
+    "text": "Text",
+    "note": "Note",
+    "lead": "Lead",
+    "timeframe": "Timeframe",
+    "outcome_measures": "Outcome measures",
+    "label": "Label",
+    "evidence": "Evidence",
+    "themes": "Themes",
+    "priority": "Priority",
+    "outcome": "Outcome",
+}
+PRIORITY_FIELDS = ["number", "title"]
+
+
+def same(a, b) -> bool:
+    return sheet_text(a) == sheet_text(b)
+
+
+def excerpt(text: str, length: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def name(kind: str, number: str, text: str) -> str:
+    """How the preview names a priority, outcome or action: by number, else by its words."""
+    if number:
+        return f"{kind} {number}"
+    return f"{kind} “{excerpt(text, 40)}”" if text else f"an unnumbered {kind}"
+
+
+PLURALS = {"priority": "priorities", "progress update": "progress updates", "order": "lists"}
+ADJECTIVES = {"add": "new", "change": "changed", "delete": "deleted", "rate": "new",
+              "reorder": "reordered"}  # fmt: skip
+KIND_ORDER = ["priority", "outcome", "action", "step", "progress update", "order"]
+
+
+@dataclass
+class Change:
+    """One line of the preview: what an import does to one object (or one list's order)."""
+
+    row: int | None
+    verb: str  # add, change, reorder, delete, rate
+    kind: str  # priority, outcome, action, step, order, progress update
+    what: str
+    detail: str = ""
+    fields: list = field(default_factory=list)  # (label, before, after)
+
+    def as_list(self) -> list:
+        fields = [list(f) for f in self.fields]
+        return [self.row, self.verb, self.kind, self.what, self.detail, fields]
+
+
+@contextmanager
+def acting_as(user):
+    """Record user as the author of every history record saved inside, as
+    simple-history's middleware does for a request (so it holds outside requests too)."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
+
+
+def pair(existing: list, nodes: list[dict], names: list[str]) -> None:
+    """Match nodes (file data) with existing objects, by each field name in turn: a node
+    takes the first unmatched object with the same non-blank value."""
+    for field_name in names:
+        index = defaultdict(deque)
+        for obj in existing:
+            value = sheet_text(getattr(obj, field_name))
+            if value and not getattr(obj, "_matched", False):
+                index[value].append(obj)
+        for node in nodes:
+            value = sheet_text(node.get(field_name))
+            if node.get("existing") is None and value and index[value]:
+                obj = index[value].popleft()
+                node["existing"] = obj
+                obj._matched = True
+
+
+class PlanImport:
+    """The changes that plan data makes to a plan (or, with plan=None, to a new plan).
+
+    changes lists them (the preview); write() makes them, all or nothing.
+    """
+
+    def __init__(self, partnership, data: dict, *, plan: Plan | None = None):
+        self.partnership = partnership
+        self.plan = plan
+        self.data = data
+        self.tree = PlanTree.load(plan) if plan is not None else PlanTree.empty()
+        self.outcome_nodes = [*data.get("outcomes", [])]
+        for priority in data.get("priorities", []):
+            self.outcome_nodes += priority["outcomes"]
+        self.match()
+        self.changes: list[Change] = []
+        self.positions: dict[int, int] = {}  # id(node) -> position to give it
+        self.describe()
+
+    # Matching -----------------------------------------------------------------------------
+
+    def match(self) -> None:
+        tree = self.tree
+        pair(tree.priorities, self.data.get("priorities", []), ["number", "title"])
+        pair(tree.all_outcomes(), self.outcome_nodes, ["number", "text"])
+        existing_actions = [a for o in tree.all_outcomes() for a in tree.actions.get(o.pk, [])]
+        action_nodes = [a for o in self.outcome_nodes for a in o["actions"]]
+        pair(existing_actions, action_nodes, ["number", "text"])
+        for node in action_nodes:
+            action = node.get("existing")
+            if action is None:
+                continue
+            steps = tree.steps.get(action.pk, [])
+            pair(steps, node["steps"], ["label", "text"])
+            # Whatever is left pairs up in order: an edited bullet is changed, not replaced.
+            free = deque(s for s in steps if not getattr(s, "_matched", False))
+            for step_node in node["steps"]:
+                if step_node.get("existing") is None and free:
+                    step_node["existing"] = free.popleft()
+                    step_node["existing"]._matched = True
+
+    # Describing ---------------------------------------------------------------------------
+
+    def add(self, *args, **kwargs) -> None:
+        self.changes.append(Change(*args, **kwargs))
+
+    def field_changes(self, obj, node: dict, names: list[str]) -> list:
+        return [
+            (FIELD_LABELS[name], getattr(obj, name), node.get(name) or "")
+            for name in names
+            if not same(getattr(obj, name), node.get(name) or "")
+        ]
+
+    def describe(self) -> None:
+        priorities = self.data.get("priorities", [])
+        self.order(priorities, self.tree.priorities, "the priorities")
+        for node in priorities:
+            obj = node.get("existing")
+            what = name("priority", node["number"], node["title"])
+            if obj is None:
+                self.add(node["row"], "add", "priority", what, excerpt(node["title"]))
+            elif fields := self.field_changes(obj, node, PRIORITY_FIELDS):
+                self.add(node["row"], "change", "priority", what, fields=fields)
+        self.describe_outcomes()
+        for outcome in self.outcome_nodes:
+            self.describe_actions(outcome)
+        self.describe_deletions()
+
+    def describe_outcomes(self) -> None:
+        """Outcomes are ordered across the plan: positions follow the plan page's order."""
+        parents = {id(node): None for node in self.data.get("outcomes", [])}
+        for priority in self.data.get("priorities", []):
+            for node in priority["outcomes"]:
+                parents[id(node)] = priority
+        moved = False
+        for node in self.outcome_nodes:
+            obj = node.get("existing")
+            what = name("outcome", node["number"], node["text"])
+            if obj is None:
+                self.add(node["row"], "add", "outcome", what, excerpt(node["text"]))
+                continue
+            fields = self.field_changes(obj, node, OUTCOME_FIELDS)
+            priority = parents[id(node)]
+            target = priority.get("existing") if priority else None
+            if (priority is None and obj.priority_id is not None) or (
+                priority is not None and (target is None or target.pk != obj.priority_id)
+            ):
+                moved = True
+                before = next((str(p) for p in self.tree.priorities if p.pk == obj.priority_id), "")
+                after = f"{priority['number']} {priority['title']}".strip() if priority else ""
+                fields.append((FIELD_LABELS["priority"], before, after))
+            if fields:
+                self.add(node["row"], "change", "outcome", what, fields=fields)
+        self.order(self.outcome_nodes, self.tree.all_outcomes(), "the outcomes", force=moved)
+
+    def describe_actions(self, outcome: dict) -> None:
+        parent = outcome.get("existing")
+        siblings = self.tree.actions.get(parent.pk, []) if parent else []
+        outcome_name = name("outcome", outcome["number"], outcome["text"])
+        self.order(outcome["actions"], siblings, f"the actions of {outcome_name}")
+        for node in outcome["actions"]:
+            obj = node.get("existing")
+            what = name("action", node["number"], node["text"])
+            if obj is None:
+                self.add(node["row"], "add", "action", what, excerpt(node["text"]))
+            else:
+                fields = self.field_changes(obj, node, ACTION_FIELDS)
+                before = [t.code for t in obj.themes_live]
+                if set(before) != set(node["themes"]):
+                    fields.append(("Themes", ", ".join(before), ", ".join(node["themes"])))
+                if parent is None or obj.outcome_id != parent.pk:
+                    old = next(o for o in self.tree.all_outcomes() if o.pk == obj.outcome_id)
+                    fields.append(("Outcome", old.number or excerpt(old.text, 40),
+                                   outcome["number"] or excerpt(outcome["text"], 40)))  # fmt: skip
+                if fields:
+                    self.add(node["row"], "change", "action", what, fields=fields)
+            node["rate"] = bool(node.get("rating")) and not (
+                obj is not None
+                and (obj.current_rating_label or "").casefold() == node["rating"].casefold()
+                and same(obj.current_commentary, node["commentary"])
+            )
+            if node["rate"]:
+                self.add(
+                    node["row"],
+                    "rate",
+                    "progress update",
+                    what,
+                    f"{node['rating']}: {excerpt(node['commentary'])}",
+                )
+            self.describe_steps(node, what)
+
+    def describe_steps(self, action: dict, action_name: str) -> None:
+        parent = action.get("existing")
+        siblings = self.tree.steps.get(parent.pk, []) if parent else []
+        self.order(action["steps"], siblings, f"the steps of {action_name}")
+        for node in action["steps"]:
+            obj = node.get("existing")
+            label = f"step {node['label']}" if node["label"] else "a step"
+            what = f"{label} of {action_name}"
+            if obj is None:
+                self.add(node["row"], "add", "step", what, excerpt(node["text"]))
+            elif fields := self.field_changes(obj, node, STEP_FIELDS):
+                self.add(node["row"], "change", "step", what, fields=fields)
+
+    def order(self, nodes, siblings, what, *, force=False) -> None:
+        """Plan the positions of a list: kept when the file keeps the plan's order and only
+        adds at the end; otherwise 1, 2, 3... in the file's order ("reorder" if the file
+        changed the order of what was already there)."""
+        matched = [n["existing"] for n in nodes if n.get("existing") is not None]
+        sibling_ids = {s.pk for s in siblings}
+        matched_ids = {m.pk for m in matched}
+        stayed = [m.pk for m in matched if m.pk in sibling_ids]
+        same_order = stayed == [s.pk for s in siblings if s.pk in matched_ids]
+        from_here = len(stayed) == len(matched)
+        last_matched = max(
+            (i for i, n in enumerate(nodes) if n.get("existing") is not None), default=-1
+        )
+        new_at_end = all(n.get("existing") is not None for n in nodes[: last_matched + 1])
+        if same_order and from_here and new_at_end and not force:
+            top = max((s.position for s in siblings), default=0)
+            for node in nodes:
+                if node.get("existing") is None:
+                    top += 1
+                    self.positions[id(node)] = top
+            return
+        for position, node in enumerate(nodes, start=1):
+            self.positions[id(node)] = position
+        if not same_order:
+            first = next(n["row"] for n in nodes if n.get("existing") is not None)
+            self.add(first, "reorder", "order", what)
+
+    def describe_deletions(self) -> None:
+        tree = self.tree
+        for priority in tree.priorities:
+            if not getattr(priority, "_matched", False):
+                what = name("priority", priority.number, priority.title)
+                self.add(None, "delete", "priority", what, excerpt(priority.title))
+        for outcome in tree.all_outcomes():
+            if not getattr(outcome, "_matched", False):
+                what = name("outcome", outcome.number, outcome.text)
+                self.add(None, "delete", "outcome", what, excerpt(outcome.text))
+        for outcome in tree.all_outcomes():
+            for action in tree.actions.get(outcome.pk, []):
+                action_name = name("action", action.number, action.text)
+                if not getattr(action, "_matched", False):
+                    steps = len(tree.steps.get(action.pk, []))
+                    detail = excerpt(action.text)
+                    if steps:
+                        detail = f"{detail} (with its {steps} step{'s' if steps > 1 else ''})"
+                    self.add(None, "delete", "action", action_name, detail.strip())
+                    continue
+                for step in tree.steps.get(action.pk, []):
+                    if not getattr(step, "_matched", False):
+                        label = f"step {step.label}" if step.label else "a step"
+                        what = f"{label} of {action_name}"
+                        self.add(None, "delete", "step", what, excerpt(step.text))
+
+    # The preview ----------------------------------------------------------------------------
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(change.verb for change in self.changes)
+
+    def summary(self) -> list[str]:
+        """The changes counted in words, e.g. ["12 new actions", "1 deleted step"]."""
+        counted = Counter((change.verb, change.kind) for change in self.changes)
+        phrases = []
+        for verb in ["add", "change", "delete", "rate", "reorder"]:
+            for kind in KIND_ORDER:
+                if count := counted.get((verb, kind)):
+                    noun = kind if count == 1 else PLURALS.get(kind, f"{kind}s")
+                    noun = "list" if noun == "order" else noun
+                    phrases.append(f"{count} {ADJECTIVES[verb]} {noun}")
+        return phrases
+
+    def fingerprint(self, extra=None) -> str:
+        """Identifies these exact changes: a confirmation only writes what was previewed."""
+        payload = json.dumps([extra, [c.as_list() for c in self.changes]], default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    # Writing ------------------------------------------------------------------------------
+
+    def write(self, *, user, new_plan: dict | None = None) -> Plan:
+        """Make the changes, all or nothing; returns the plan (created if new_plan is given)."""
+        with transaction.atomic(), acting_as(user):
+            plan = self.plan
+            if plan is None:
+                plan = Plan(**new_plan)
+                plan.save()
+            self.user = user
+            self.builder = builder = PlanBuilder(plan)
+            for priority_node in self.data.get("priorities", []):
+                priority_node["object"] = self.write_node(
+                    priority_node,
+                    PRIORITY_FIELDS,
+                    create=lambda node: builder.add_priority(
+                        node, position=self.positions[id(node)]
+                    ),
+                )
+            for node in self.data.get("outcomes", []):
+                self.write_outcome(node, None)
+            for priority in self.data.get("priorities", []):
+                for node in priority["outcomes"]:
+                    self.write_outcome(node, priority["object"])
+            self.delete_unmatched()
+        return plan
+
+    def write_node(self, node: dict, names: list[str], *, create, parent=None, lead=False):
+        """Create the node's object, or save the fields that changed (and its parent)."""
+        obj = node.get("existing")
+        if obj is None:
+            return create(node)
+        parent_name, parent_obj = parent or (None, None)
+        changed = [name for name in names if not same(getattr(obj, name), node.get(name) or "")]
+        moved = parent_obj is not None and getattr(obj, f"{parent_name}_id") != parent_obj.pk
+        moved |= parent_name == "priority" and parent_obj is None and obj.priority_id is not None
+        themes_changed = "themes" in node and {t.code for t in obj.themes_live} != set(
+            node["themes"]
+        )
+        position = self.positions.get(id(node), obj.position)
+        if changed or moved or themes_changed:
+            for name in changed:
+                setattr(obj, name, node.get(name) or "")
+            if parent_name:
+                setattr(obj, parent_name, parent_obj)
+            obj.position = position
+            save_if_current(obj, obj.version)
+            if themes_changed:
+                deleted = [t for t in obj.themes.all() if t.deleted_at is not None]
+                obj.themes.set([*deleted, *(self.builder.themes[c] for c in node["themes"])])
+            if lead and "lead" in changed:
+                self.builder.linker.link(obj, owning_group=self.builder.group)
+        elif position != obj.position:
+            # Order is no edit to record (as plans.editing.place_outcome).
+            type(obj).objects.filter(pk=obj.pk).update(position=position)
+        return obj
+
+    def write_outcome(self, node: dict, priority) -> None:
+        outcome = self.write_node(
+            node,
+            OUTCOME_FIELDS,
+            parent=("priority", priority),
+            create=lambda n: self.builder.add_outcome(
+                n, priority=priority, position=self.positions[id(n)]
+            ),
+        )
+        for action_node in node["actions"]:
+            action = self.write_node(
+                action_node,
+                ACTION_FIELDS,
+                parent=("outcome", outcome),
+                lead=True,
+                create=lambda n: self.builder.add_action(
+                    n, outcome=outcome, position=self.positions[id(n)]
+                ),
+            )
+            if action_node["rate"]:
+                ProgressUpdate.objects.create(
+                    action=action,
+                    rating=self.partnership.ratings.get(label=action_node["rating"]),
+                    commentary=action_node["commentary"],
+                    author=self.user,
+                )
+            for step_node in action_node["steps"]:
+                self.write_node(
+                    step_node,
+                    STEP_FIELDS,
+                    parent=("action", action),
+                    lead=True,
+                    create=lambda n, action=action: self.builder.add_step(
+                        n, action=action, position=self.positions[id(n)]
+                    ),
+                )
+
+    def delete_unmatched(self) -> None:
+        """Soft-delete, at one time, what the file no longer holds: steps first, so an
+        action's due date follows. Deleted together, they are restored together (an outcome
+        with its actions) from Recently deleted."""
+        when = timezone.now()
+        tree = self.tree
+        for steps in tree.steps.values():
+            for step in steps:
+                if not getattr(step, "_matched", False):
+                    soft_delete(step, when=when)
+        for actions in tree.actions.values():
+            for action in actions:
+                if not getattr(action, "_matched", False):
+                    soft_delete(action, when=when)
+        for outcome in tree.all_outcomes():
+            if not getattr(outcome, "_matched", False):
+                soft_delete(outcome, when=when)
+        for priority in tree.priorities:
+            if not getattr(priority, "_matched", False):
+                soft_delete(priority, when=when)
+
+
+# Waiting between the preview and the confirmation -------------------------------------------
+
+SESSION_KEY = "plan_imports"
+MAX_PENDING = 2  # imports waiting in one session (two browser tabs)
+
+
+@dataclass
+class PendingImport:
+    """An uploaded, readable file waiting for confirmation, kept in the user's session (the
+    database session store: every app server sees it; no local file, no process memory).
+
+    It holds the file's rows as text (small after the upload limits), never the file.
+    """
+
+    token: str
+    partnership: str  # slug
+    mode: str  # "new" or "replace"
+    sheet: Sheet
+    plan: int | None = None
+    new_plan: dict | None = None  # group (pk), title, period
+
+    def as_json(self) -> dict:
+        return {
+            "partnership": self.partnership,
+            "mode": self.mode,
+            "plan": self.plan,
+            "new_plan": self.new_plan,
+            "sheet": self.sheet.as_json(),
+            "created": timezone.now().isoformat(),
+        }
+
+    def save(self, session) -> None:
+        pending = dict(session.get(SESSION_KEY, {}))
+        pending[self.token] = self.as_json()
+        while len(pending) > MAX_PENDING:
+            oldest = min(pending, key=lambda token: pending[token]["created"])
+            del pending[oldest]
+        session[SESSION_KEY] = pending
+
+    @classmethod
+    def create(cls, session, **kwargs) -> "PendingImport":
+        pending = cls(token=secrets.token_urlsafe(16), **kwargs)
+        pending.save(session)
+        return pending
+
+    @classmethod
+    def load(cls, session, token: str, partnership_slug: str) -> "PendingImport | None":
+        data = session.get(SESSION_KEY, {}).get(token)
+        if data is None or data["partnership"] != partnership_slug:
+            return None
+        return cls(
+            token=token,
+            partnership=data["partnership"],
+            mode=data["mode"],
+            sheet=Sheet.from_json(data["sheet"]),
+            plan=data.get("plan"),
+            new_plan=data.get("new_plan"),
+        )
+
+    def discard(self, session) -> None:
+        pending = dict(session.get(SESSION_KEY, {}))
+        pending.pop(self.token, None)
+        session[SESSION_KEY] = pending
+
+
+@dataclass
+class Prepared:
+    """A pending import read against the database as it is now: errors, or its changes."""
+
+    errors: list[RowError]
+    plan_import: PlanImport | None = None
+    new_plan: dict | None = None  # Plan fields for a new plan
+
+    @property
+    def fingerprint(self) -> str:
+        extra = None
+        if self.new_plan:
+            extra = {k: getattr(v, "pk", v) for k, v in self.new_plan.items()}
+        return self.plan_import.fingerprint(extra) if self.plan_import else ""
+
+
+def prepare(pending: PendingImport, partnership, plan: Plan | None) -> Prepared:
+    """Read the pending rows and work out their changes, writing nothing."""
+    data, errors = read_plan(pending.sheet, partnership)
+    new_plan = None
+    if pending.mode == "new":
+        group = Group.objects.filter(
+            partnership=partnership, pk=(pending.new_plan or {}).get("group"),
+            deleted_at__isnull=True,
+        ).first()  # fmt: skip
+        if group is None:
+            errors.append(RowError(None, None, "The group chosen for the new plan no longer "
+                                               "exists: start the import again."))  # fmt: skip
+        else:
+            new_plan = {
+                "group": group,
+                "title": pending.new_plan["title"],
+                "period": pending.new_plan["period"],
+                "status": Plan.Status.DRAFT,
+            }
+    if errors:
+        return Prepared(errors)
+    return Prepared([], PlanImport(partnership, data, plan=plan), new_plan)

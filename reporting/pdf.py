@@ -1,0 +1,493 @@
+"""The meeting pack as a PDF: a Pack (reporting.packs) rendered by a template, then WeasyPrint.
+
+    html = pack_html(pack)          # the final HTML, styles inlined (what the benchmark times)
+    pdf = render_pack_pdf(pack)     # bytes: A4 landscape, tagged (PDF/UA-1)
+
+Nothing is fetched from the network or the file system except the app's own static files and
+data: URIs (StaticOnlyURLFetcher); user text is escaped by the templates. Fonts come from
+Debian's fonts-liberation2 through fontconfig, so nothing is downloaded to draw text.
+
+Speed (measured, see `manage.py bench_packs`): WeasyPrint's cost is table cells (about 0.6 ms
+each, however little they hold) and lines of text. So the pack uses one plain table per
+priority (or per plan) with fixed column widths (table-layout: fixed: no content is measured to
+size columns), no nested tables, cells of plain text whose line breaks are kept by
+`white-space: pre-line` rather than <br> and <span> elements, one class per rating instead of
+per-cell styles, no leader() in the contents (drawn dot by dot), three margin boxes, and no
+action laid out twice in the cross-plan sections.
+"""
+
+import base64
+import binascii
+import gc
+import mimetypes
+import re
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from plans.models import RagRating, readable_text_colour
+from reporting.as_at import Change
+from reporting.packs import ActionLine, Pack
+
+# Relative URLs in the pack resolve against this origin; .invalid never resolves (RFC 2606).
+# The fetcher maps APP_ORIGIN + STATIC_URL to the app's static files and refuses the rest.
+APP_ORIGIN = "https://pack.invalid"
+BASE_URL = APP_ORIGIN + "/"
+
+# WeasyPrint options: PDF/UA-1 (tagged PDF, document title shown, language set).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+# The fixed scale that reports aggregate on, in the order the pack shows it; None: no update.
+SCALE_ORDER = ["not_started", "on_track", "at_risk", "off_track", "complete", None]
+SCALE_LABELS = {**dict(RagRating.Scale.choices), None: "No update"}
+SCALE_COLOURS = {**{str(k): v for k, v in RagRating.SCALE_COLOURS.items()}, None: "#ffffff"}
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+CHANGE_WORDS = {
+    Change.UP: "Improved",
+    Change.DOWN: "Worse",
+    Change.NEWLY_COMPLETE: "Newly complete",
+    Change.NEWLY_OVERDUE: "Newly overdue",
+    Change.FIRST_RATING: "First rating",
+    Change.NOT_UPDATED: "Not updated",
+}
+
+
+class FetchRefused(ValueError):
+    """The pack asked for a resource it may not have (WeasyPrint logs it and carries on)."""
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Fetches data: URIs and the app's own static files; refuses everything else.
+
+    No network, no file:// URLs, no redirects (nothing is ever opened through urllib's
+    openers, so there is nothing to redirect). Every URL asked for is recorded in
+    `attempted`, and every refusal in `refused`, so tests can see what a render tried.
+    """
+
+    def __init__(self, **kwargs):
+        # fetch() below replaces the parent's, which would open URLs through urllib.
+        super().__init__(allow_redirects=False, **kwargs)
+        self.attempted: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.attempted.append(url)
+        try:
+            return self._fetch(url)
+        except FetchRefused:
+            self.refused.append(url)
+            raise
+
+    def _fetch(self, url: str) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            body, content_type = decode_data_uri(url)
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        path = static_path(url)
+        if path is None:
+            raise FetchRefused(f"The meeting pack may not fetch {url!r}.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def decode_data_uri(url: str) -> tuple[bytes, str]:
+    """The bytes and media type of a data: URI (RFC 2397), decoded without urllib."""
+    header, comma, data = url[5:].partition(",")
+    if not comma:
+        raise FetchRefused("A data: URI needs a comma before its data.")
+    media_type, is_base64 = header, header.lower().endswith(";base64")
+    if is_base64:
+        media_type = header[: -len(";base64")]
+    raw = unquote_to_bytes(data)
+    try:
+        body = base64.b64decode(raw) if is_base64 else raw
+    except binascii.Error as error:
+        raise FetchRefused("A data: URI with bad base64.") from error
+    return body, media_type or "text/plain;charset=US-ASCII"
+
+
+def static_path(url: str) -> Path | None:
+    """The file behind one of the app's own static URLs, or None for any other URL."""
+    parts = urlsplit(url)
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if (
+        f"{parts.scheme}://{parts.netloc}".lower() != APP_ORIGIN
+        or parts.query
+        or not parts.path.startswith(static_prefix)
+    ):
+        return None
+    relative = unquote(parts.path[len(static_prefix) :])
+    segments = relative.split("/")
+    if not relative or "\\" in relative or "\x00" in relative or ".." in segments:
+        return None
+    found = finders.find(relative)
+    if not found:
+        return None
+    path = Path(found).resolve()
+    if not path.is_file() or not path.is_relative_to(Path(settings.BASE_DIR).resolve()):
+        return None
+    return path
+
+
+# --- What the templates show, computed once in Python ------------------------------------
+
+
+@dataclass
+class Segment:
+    x: float
+    width: float
+    count: int
+    colour: str
+    text_colour: str
+    label: str
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+
+@dataclass
+class CountRow:
+    label: str
+    detail: str
+    counts: list[int]  # in SCALE_ORDER
+    total: int
+    overdue: int
+    segments: list[Segment]
+    y: int = 0
+    short_label: str = ""
+
+
+@dataclass
+class Cells:
+    """One action's table cells as plain text, lines kept by `white-space: pre-line`.
+
+    Few elements per row is what keeps WeasyPrint fast: every element costs a style cascade
+    and every inline element a split across lines, so a cell holds text, not markup, and
+    colour comes from the cell's class.
+    """
+
+    number: str
+    text: str  # the action's text and its steps, one per line (after the number)
+    note: str
+    summary: str  # number, short text, plan and lead, for the exception and changes tables
+    brief: str  # number, shorter text and plan, for the list of actions not updated
+    where: str  # the plan, short: its group's short name and period
+    themes: str
+    lead: str
+    timeframe: str
+    overdue: bool
+    rating: str
+    rating_class: str
+    previous: str
+    previous_class: str
+    commentary: str
+    change: str = ""
+    since: str = ""  # what changed since the last meeting, for the exception report
+
+
+@dataclass
+class PlanRow:
+    number: str  # the outcome's, shown in bold on its first row
+    outcome: str
+    note: str
+    first: bool
+    cells: Cells
+
+
+def rating_cell(rating) -> tuple[str, str]:
+    return (rating.label, f"r-{rating.pk}") if rating else ("No update", "r-none")
+
+
+def change_words(changes) -> str:
+    changes = set(changes) - {Change.NOT_UPDATED}
+    if Change.NEWLY_COMPLETE in changes:
+        changes.discard(Change.UP)
+    return ", ".join(CHANGE_WORDS[c] for c in CHANGE_WORDS if c in changes)
+
+
+def since_last_meeting(line: ActionLine) -> str:
+    words = change_words(line.changes)
+    if words and line.previous_rating and {Change.UP, Change.DOWN} & set(line.changes):
+        return f"{words}\nwas {line.previous_rating.label}"
+    if words:
+        return words
+    return "Not updated" if Change.NOT_UPDATED in line.changes else "No change"
+
+
+def timeframe_cell(action, overdue: bool) -> str:
+    """The timeframe as written; for an action dated only by its steps, its last step's date."""
+    text = action.timeframe
+    if not text and action.due_date:
+        text = f"By {action.due_date:%-d %b %Y} (its last step)"
+    return (text or "–") + ("\nOverdue" if overdue else "")
+
+
+def action_cells(line: ActionLine, plan) -> Cells:
+    action, update = line.action, line.update
+    parts = [action.text]
+    for step in action.steps.all():
+        text = f"{step.label or '•'} {step.text}"
+        if step.timeframe:
+            text += f" – {step.timeframe}"
+        extras = [f"Lead: {step.lead}"] if step.lead else []
+        extras += [f"Evidence: {step.evidence}"] if step.evidence else []
+        parts.append(f"{text} ({'; '.join(extras)})" if extras else text)
+    summary = Truncator(action.summary).words(20)
+    brief = Truncator(action.summary).words(10)
+    where = f"{plan.group.short_name} {plan.period}"
+    commentary = "–"
+    if update:
+        commentary = f"{update.reported_on:%-d %b %Y}: {update.commentary}"
+        if update.evidence:
+            commentary += f"\nEvidence: {update.evidence}"
+        if update.author:
+            commentary += f"\n– {update.author.get_full_name() or update.author.username}"
+    rating, rating_class = rating_cell(line.rating)
+    previous, previous_class = rating_cell(line.previous_rating)
+    return Cells(
+        number=action.number,
+        text="\n".join(parts),
+        note=action.note,
+        summary=f"{action.number} {summary}\n{where} · Lead: {action.lead or '–'}".strip(),
+        brief=f"{action.number} {brief}\n{where}".strip(),
+        where=where,
+        themes=", ".join(t.code for t in action.themes.all() if t.deleted_at is None) or "–",
+        lead=action.lead or "–",
+        timeframe=timeframe_cell(action, line.overdue),
+        overdue=line.overdue,
+        rating=rating,
+        rating_class=rating_class,
+        previous=previous,
+        previous_class=previous_class,
+        commentary=commentary,
+        change=change_words(line.changes),
+        since=since_last_meeting(line),
+    )
+
+
+def plan_rows(block, cells: dict[int, Cells]) -> list[PlanRow]:
+    """A priority's rows in the plan's column layout: the outcome on its first action's row."""
+    rows = []
+    for outcome_block in block.outcomes:
+        outcome = outcome_block.outcome
+        for i, line in enumerate(outcome_block.lines):
+            first = i == 0
+            text = outcome.text if first else f"{outcome.number} (continued)".strip()
+            rows.append(
+                PlanRow(
+                    number=outcome.number if first else "",
+                    outcome=text,
+                    note=outcome.note if first else "",
+                    first=first,
+                    cells=cells[line.action.pk],
+                )
+            )
+    return rows
+
+
+CHART = {"width": 1000, "label": 360, "bar": 540, "row": 30, "bar_height": 20, "label_chars": 48}
+CHART |= {"label_x": CHART["label"] - 10, "total_x": CHART["label"] + CHART["bar"] + 10}
+
+
+def count_row(label: str, detail: str, counts, lines=None, overdue=None) -> CountRow:
+    values = [counts.get(scale, 0) for scale in SCALE_ORDER]
+    total = sum(values)
+    if overdue is None:
+        overdue = sum(1 for line in lines or () if line.overdue)
+    segments, x = [], CHART["label"]
+    for scale, count in zip(SCALE_ORDER, values, strict=True):
+        if not count:
+            continue
+        width = CHART["bar"] * count / total
+        colour = SCALE_COLOURS[scale]
+        segments.append(
+            Segment(
+                x=round(x, 2),
+                width=round(width, 2),
+                count=count,
+                colour=colour,
+                text_colour=readable_text_colour(colour),
+                label=SCALE_LABELS[scale],
+            )
+        )
+        x += width
+    return CountRow(label, detail, values, total, overdue, segments)
+
+
+def priority_count_rows(plan, title: str, plan_pack) -> list[CountRow]:
+    """A row per priority; for a plan without priorities, a row per outcome instead."""
+    rows = []
+    for block in plan_pack.priorities:
+        if block.priority:
+            lines = [line for outcome in block.outcomes for line in outcome.lines]
+            label = f"{plan.priority_label or 'Priority'} {block.priority}"
+            rows.append(count_row(label, title, block.counts, lines))
+            continue
+        for outcome_block in block.outcomes:
+            counts = Counter(line.scale for line in outcome_block.lines)
+            outcome = outcome_block.outcome
+            label = f"Outcome {outcome}" if outcome.number else f"Outcome: {outcome}"
+            rows.append(count_row(label, title, counts, outcome_block.lines))
+    return rows
+
+
+def rating_css(ratings) -> str:
+    """One class per rating in its partnership's colour (checked: it goes into a stylesheet)."""
+    rules = []
+    for rating in ratings:
+        colour = rating.colour if HEX_COLOUR.match(rating.colour or "") else None
+        colour = colour or SCALE_COLOURS.get(rating.scale, "#ffffff")
+        rules.append(f".r-{rating.pk}{{background:{colour};color:{readable_text_colour(colour)}}}")
+    return "\n".join(rules)
+
+
+def truncate(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def pack_context(pack: Pack) -> dict:
+    count_rows, priority_rows, plans = [], [], []
+    cells: dict[int, Cells] = {}
+    for plan_pack in pack.plans:
+        plan = plan_pack.plan
+        lines = plan_pack.lines
+        for line in lines:
+            cells[line.action.pk] = action_cells(line, plan)
+        title = f"{plan.title} {plan.period}"
+        row = count_row(title, plan.group.short_name, plan_pack.counts, lines)
+        row.short_label = truncate(title, CHART["label_chars"])
+        count_rows.append(row)
+        priority_rows.extend(priority_count_rows(plan, title, plan_pack))
+        blocks = [(block, plan_rows(block, cells)) for block in plan_pack.priorities]
+        has_themes = any(cells[line.action.pk].themes != "–" for line in lines)
+        plans.append((plan_pack, blocks, has_themes))
+    chart_rows = list(count_rows)
+    all_lines = pack.lines
+    total = count_row("All plans", "", pack.counts, all_lines)
+    total.short_label = total.label
+    if len(count_rows) > 1:
+        chart_rows.append(total)
+    for i, row in enumerate(chart_rows):
+        row.y = i * CHART["row"]
+    theme_rows = [
+        count_row(f"{theme.code} {theme.name}", "", counts, overdue=0)
+        for theme, _, counts in pack.themes
+    ]
+    exceptions = pack.exceptions
+    return {
+        "contents": contents(plans),
+        "pack": pack,
+        "partnership": pack.partnership,
+        "meeting": pack.meeting,
+        "plans": plans,
+        "ratings": sorted(pack.ratings.values(), key=lambda r: (r.position, r.pk)),
+        "rating_css": mark_safe(rating_css(pack.ratings.values())),  # noqa: S308 - checked
+        "scales": [(SCALE_LABELS[s], SCALE_COLOURS[s]) for s in SCALE_ORDER],
+        "scale_labels": [SCALE_LABELS[s] for s in SCALE_ORDER],
+        "chart": CHART,
+        "chart_rows": chart_rows,
+        "chart_height": len(chart_rows) * CHART["row"],
+        "plan_rows": count_rows,
+        "priority_rows": priority_rows,
+        "theme_rows": theme_rows,
+        "total": total,
+        "exceptions": [cells[line.action.pk] for line in exceptions],
+        "off_track": sum(1 for line in exceptions if line.scale == "off_track"),
+        "at_risk": sum(1 for line in exceptions if line.scale == "at_risk"),
+        "overdue": sum(1 for line in all_lines if line.overdue),
+        # A changed action that is also an exception is shown once, in the exception report,
+        # with its change: nothing is laid out twice (WeasyPrint's cost is lines of text).
+        "changed": [cells[line.action.pk] for line in pack.changed if not line.is_exception],
+        "changed_exceptions": [
+            f"{line.action.number} {cells[line.action.pk].where} "
+            f"({cells[line.action.pk].change.lower()})"
+            for line in pack.changed
+            if line.is_exception
+        ],
+        "changed_total": len(pack.changed),
+        "not_updated": [
+            (cells[line.action.pk], line.update.reported_on if line.update else None)
+            for line in pack.not_updated
+        ],
+    }
+
+
+def contents(plans) -> list[tuple[str, str, bool]]:
+    """The contents: (anchor, heading, is a sub-entry); page numbers come from target-counter."""
+    entries = [
+        ("summary", "Summary", False),
+        ("ratings-by-plan", "Ratings by plan", True),
+        ("ratings-by-priority", "Ratings by priority", True),
+        ("themes", "Cross-cutting themes", True),
+        ("exceptions", "Exception report: off track, at risk and overdue", False),
+        ("changes", "Changes since the last meeting", False),
+        ("not-updated", "Actions not updated since the last meeting", False),
+    ]
+    for plan_pack, _, _ in plans:
+        plan = plan_pack.plan
+        entries.append((f"plan-{plan.pk}", f"{plan.title} {plan.period}", False))
+        label = plan.priority_label or "Priority"
+        for block in plan_pack.priorities:
+            if block.priority:
+                title = truncate(block.priority.title, 90)
+                entries.append(
+                    (
+                        f"priority-{block.priority.pk}",
+                        f"{label} {block.priority.number}: {title}",
+                        True,
+                    )
+                )
+    entries.append(("key", "Rating key", False))
+    return entries
+
+
+def pack_html(pack: Pack) -> str:
+    """The final HTML of the pack, styles inlined: what WeasyPrint renders."""
+    return render_to_string("reporting/pdf/pack.html", pack_context(pack))
+
+
+@contextmanager
+def fewer_collections():
+    """Collect young objects less often while WeasyPrint runs (measured: 10-20 % faster).
+
+    WeasyPrint makes millions of short-lived objects; the default gen-0 threshold (700) runs
+    the cyclic collector thousands of times over a large and growing heap. Peak memory was the
+    same in measurements, and the thresholds are restored afterwards.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def layout_pack(html: str, *, url_fetcher: URLFetcher | None = None, **options):
+    """Lay out the pack's HTML (a weasyprint.Document, whose .pages can be counted)."""
+    document = weasyprint.HTML(
+        string=html, base_url=BASE_URL, url_fetcher=url_fetcher or StaticOnlyURLFetcher()
+    )
+    return document.render(**{**PDF_OPTIONS, **options})
+
+
+def html_to_pdf(html: str, *, url_fetcher: URLFetcher | None = None, **options) -> bytes:
+    """Render the pack's HTML with the fetcher that allows only static files and data: URIs."""
+    options = {**PDF_OPTIONS, **options}
+    with fewer_collections():
+        return layout_pack(html, url_fetcher=url_fetcher, **options).write_pdf(**options)
+
+
+def render_pack_pdf(pack: Pack, *, url_fetcher: URLFetcher | None = None) -> bytes:
+    """The meeting pack as PDF bytes."""
+    return html_to_pdf(pack_html(pack), url_fetcher=url_fetcher)

@@ -1,0 +1,29 @@
+from django.urls import path, register_converter
+
+from reporting import views
+
+
+class PackFormat:
+    """A pack's file format in a URL: pdf or xlsx."""
+
+    regex = "pdf|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(PackFormat, "pack_format")
+
+app_name = "reporting"
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/pack.<pack_format:fmt>", views.meeting_download, name="meeting_pack"),
+    path("plans/<int:pk>/pack.<pack_format:fmt>", views.plan_download, name="plan_pack"),
+    path("pack.<pack_format:fmt>", views.partnership_download, name="partnership_pack"),
+]
