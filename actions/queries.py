@@ -4,7 +4,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, Step
@@ -51,19 +51,70 @@ def actions_for_display(
     outcome, plan and group (the plan page has them already).
     """
     today = today or timezone.localdate()
-    steps = Step.objects.filter(deleted_at__isnull=True).only(*STEP_COLUMNS)
-    live_themes = Theme.objects.filter(deleted_at__isnull=True)
-    lookups = [Prefetch("themes", queryset=live_themes.only("id", "code", "name", "short_name"))]
-    if with_leads:
-        steps = Step.objects.filter(deleted_at__isnull=True).prefetch_related("lead_people")
-        lookups += ["lead_people__organisation", "lead_groups"]
     if with_plan:
         queryset = queryset.select_related("outcome__plan__group", "outcome__priority")
-    actions = list(queryset.prefetch_related(Prefetch("steps", queryset=steps), *lookups))
+    if with_leads:
+        steps = Step.objects.filter(deleted_at__isnull=True).prefetch_related("lead_people")
+        queryset = queryset.prefetch_related(
+            Prefetch("steps", queryset=steps), "lead_people__organisation", "lead_groups"
+        )
+        actions = list(queryset.prefetch_related(Prefetch("themes", queryset=live_themes())))
+    else:
+        actions = list(queryset)
+        attach_steps_and_themes(actions)
     for action in actions:
         action.current_rating = ratings.get(action.current_rating_id)
         action.overdue = is_overdue(action.due_date, action.current_scale, today)
     return actions
+
+
+THEME_COLUMNS = ["id", "code", "name", "short_name"]
+
+
+def live_themes():
+    return Theme.objects.filter(deleted_at__isnull=True).only(*THEME_COLUMNS)
+
+
+def attach_steps_and_themes(actions: list[Action]) -> None:
+    """Each action's live steps and themes, in 2 queries, where prefetch_related puts them.
+
+    prefetch_related with a queryset builds a filtered queryset for every instance (about
+    0.1 ms each): for a 300-action plan's steps and themes that was a third of the page's
+    time. This fetches both relations with one query each and fills the same cache, so
+    `action.steps.all()` and `action.themes.all()` read them without a query.
+    """
+    ids = [action.pk for action in actions]
+    steps = defaultdict(list)
+    for step in (
+        Step.objects.filter(action__in=ids, deleted_at__isnull=True)
+        .only(*STEP_COLUMNS)
+        .order_by("position", "pk")
+    ):
+        steps[step.action_id].append(step)
+    # Themes from the links' own rows: a handful of Theme objects shared by every action.
+    themes = defaultdict(list)
+    shared: dict[int, Theme] = {}
+    for action_id, *values in (
+        Action.themes.through.objects.filter(action__in=ids, theme__deleted_at__isnull=True)
+        .order_by("theme__position", "theme__code")
+        .values_list("action_id", *(f"theme__{name}" for name in THEME_COLUMNS))
+    ):
+        theme = shared.get(values[0])
+        if theme is None:
+            theme = shared[values[0]] = Theme.from_db(None, THEME_COLUMNS, values)
+        themes[action_id].append(theme)
+    for action in actions:
+        cache = action.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache["steps"] = cached_queryset(Step, steps.get(action.pk, []))
+        cache["themes"] = cached_queryset(Theme, themes.get(action.pk, []))
+
+
+def cached_queryset(model, objects: list) -> QuerySet:
+    """A queryset that holds these objects and runs no query: what prefetch_related caches."""
+    queryset = QuerySet(model=model)
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    return queryset
 
 
 @dataclass
@@ -76,6 +127,7 @@ class OutcomeRows:
 class PrioritySection:
     priority: object | None
     outcomes: list[OutcomeRows] = field(default_factory=list)
+    body: str = ""  # its table's rows as HTML: the plan page puts them here (plans.plan_table)
 
 
 def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> list[PrioritySection]:

@@ -4,6 +4,7 @@ import hashlib
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -26,6 +27,7 @@ from actions.queries import (
 )
 from plans.access import access_for, plan_for_user
 from plans.models import Membership, RagRating, readable_text_colour
+from plans.plan_table import Links, TableContext, table_body
 from reporting.meetings import last_meeting, next_meeting
 
 WITHOUT_MEETING_WINDOW = datetime.timedelta(weeks=12)
@@ -124,6 +126,18 @@ def plan_detail(request, slug, pk):
     sections = plan_layout(
         plan, filterset.qs if filtered else actions, ratings_by_id(partnership), filtered=filtered
     )
+    has_themes = partnership.themes.filter(deleted_at__isnull=True).exists()
+    table = TableContext(
+        links=Links(partnership.slug),
+        outcome_label=plan.outcome_label or "Outcome",
+        has_themes=has_themes,
+        can_update_all=access.can_update_plan(plan),
+        can_edit=access.can_edit,
+        filtered=filtered,
+        csrf_token=get_token(request) if access.can_edit else "",
+    )
+    for section in sections:
+        section.body = table_body(table, section)
     return render(
         request,
         "plans/plan_detail.html",
@@ -134,8 +148,7 @@ def plan_detail(request, slug, pk):
             "sections": sections,
             "filter": filterset,
             "filtered": filtered,
-            "can_update_all": access.can_update_plan(plan),
-            "has_themes": any(True for _ in partnership.themes.all()[:1]),
+            "has_themes": has_themes,
             "nav_dashboard": True,
         },
     )

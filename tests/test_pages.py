@@ -206,3 +206,25 @@ def test_a_deleted_step_no_longer_makes_its_lead_a_lead(client_for, personas):
     assert client.get(url).status_code == 403
     html = page(client, "actions:list", "merton", lead=sarah.pk)
     assert "4.2" not in html
+
+
+def test_plan_page_escapes_every_text_users_wrote(client_for):
+    """The plan table is built in Python (plans.plan_table): nothing in it may run as markup."""
+    attack = '<script>alert(1)</script>"'
+    outcome = ess().outcomes.get(number="2")
+    outcome.note = attack
+    outcome.save()
+    target = action("2.1")
+    Action.objects.filter(pk=target.pk).update(
+        text=attack, note=attack, lead=attack, timeframe=attack, number='2.1"><b>'
+    )
+    step = target.steps.first()
+    type(step).objects.filter(pk=step.pk).update(
+        label="<i>", text=attack, lead=attack, evidence=attack, timeframe=attack
+    )
+    theme = target.themes.first()
+    type(theme).objects.filter(pk=theme.pk).update(short_name=attack)
+    ProgressUpdateFactory(action=target, rating=rating("At risk"), commentary=attack)
+    html = page(client_for("staff"), "plans:plan", "merton", ess().pk)
+    assert "<script>" not in html and "<i>" not in html and '"><b>' not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;&quot;") >= 10
