@@ -2,8 +2,10 @@
 
 Development (scripts/serve) sets DJANGO_DEBUG=1; production sets DJANGO_SECRET_KEY,
 DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL). SQLite is the embedded default.
+deploy/mscp.env.example lists and explains every variable read here.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -21,6 +23,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -58,6 +65,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
+    "mscp",
     "plans",
     "actions",
     "reporting",
@@ -65,15 +75,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mscp.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mscp.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mscp.urls"
@@ -102,6 +117,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,3 +161,98 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# HTTPS. nginx terminates TLS (deploy/nginx-mscp.conf); these are on unless DEBUG, so the
+# development server keeps working on plain http://127.0.0.1:8000/.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes /healthz/ over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    # Only behind a proxy that sets X-Forwarded-Proto itself: otherwise any client could
+    # claim its plain-http request was secure.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+MSCP_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_TLS_PROXY")
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: every form carries the token
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): every script and style is a file of this site, so
+# nothing inline runs. Django's own error pages in DEBUG are exempted by django-csp.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sessions live in the database (Django's default), so several app servers can share them.
+# A session ends after MSCP_SESSION_IDLE_TIMEOUT seconds without a request, and in any
+# case MSCP_SESSION_MAX_AGE seconds after sign-in (mscp.sessions): a board member's laptop
+# left open in a meeting room does not stay signed in.
+MSCP_SESSION_IDLE_TIMEOUT = env_int("MSCP_SESSION_IDLE_TIMEOUT", 30 * 60)
+MSCP_SESSION_MAX_AGE = env_int("MSCP_SESSION_MAX_AGE", 10 * 60 * 60)
+SESSION_COOKIE_AGE = MSCP_SESSION_MAX_AGE
+
+# django-axes: 5 wrong passwords for one username from one IP address lock that pair out
+# for 30 minutes. The pair, not the username alone, so that someone who knows a colleague's
+# username cannot lock them out from elsewhere; 5 because a person who mistypes gets there
+# rarely, while a guesser gets at most 10 tries an hour per address, hopeless against
+# 12-character passwords that are not common ones (AUTH_PASSWORD_VALIDATORS). Each attempt
+# during the lock-out starts the 30 minutes again (django-axes' default), so a script that
+# keeps trying stays locked out. The records are in the database, shared by every app server.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mscp.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "mscp.security.client_ip"
+AXES_VERBOSE = False  # no start-up banner in the output of every manage.py command
+
+# Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console in development.
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+    EMAIL_TIMEOUT = 10
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Logs go to standard output, where systemd's journal (or a container runtime) keeps them.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+    },
+}

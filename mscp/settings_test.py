@@ -13,3 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = None  # tests serve static files from the finders; nothing is collected
+# The test client and the browser tests' live server speak plain http (the production
+# values are checked by tests/test_deploy.py, which runs check --deploy on mscp.settings).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

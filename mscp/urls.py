@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mscp.health import healthz
 from plans.views import home
 
 admin.site.site_header = "Partnership plans: administration"
 admin.site.site_title = "Partnership plans"
 
+# Every path here before the partnership pages is a reserved slug (plans.models.RESERVED_SLUGS),
+# so that no partnership's address hides it.
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

@@ -100,7 +100,8 @@ def live_site(live_server, transactional_db):
 
 @pytest.fixture
 def browser_problems():
-    """What went wrong in the browser: JavaScript errors and failed requests (4xx, 5xx).
+    """What went wrong in the browser: JavaScript errors, failed requests (4xx, 5xx) and
+    anything the Content-Security-Policy refused.
 
     The `page` fixture fails the test at teardown if any are left; a test that provokes
     one on purpose removes it.
@@ -112,6 +113,14 @@ def browser_problems():
 def page(page: Page, browser_problems):
     page.set_default_timeout(10_000)
     page.on("pageerror", lambda error: browser_problems.append(f"JavaScript error: {error}"))
+    page.on(  # what the Content-Security-Policy refused: a page that needs it is broken
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "Content Security Policy" in message.text
+            and browser_problems.append(f"Refused by the policy: {message.text}")
+        ),
+    )
     page.on(
         "response",
         lambda r: r.status >= 400 and browser_problems.append(f"HTTP {r.status} {r.url}"),
@@ -150,7 +159,9 @@ def sign_in(live_site):
 def axe_violations(page: Page, impacts=("serious", "critical")) -> list[dict]:
     """axe-core's violations on the page as it is now, of the given impacts."""
     page.wait_for_load_state("load")
-    page.add_script_tag(path=str(AXE))
+    # Evaluated rather than added as a <script>: the Content-Security-Policy refuses inline
+    # scripts, and rightly, while evaluate() is the test's own and is not subject to it.
+    page.evaluate(AXE.read_text())
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in impacts]
 
