@@ -4,13 +4,13 @@ Another partnership's objects are 404 (their existence is not revealed); a partn
 own objects that the user's role may not touch are 403.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
+from plans import audit
 from plans.models import Membership, Partnership, Plan
 
 
@@ -20,6 +20,7 @@ class Access:
 
     user: object
     membership: Membership
+    request: object = field(default=None, repr=False)
 
     @property
     def partnership(self) -> Partnership:
@@ -60,13 +61,22 @@ class Access:
             or action.steps.filter(deleted_at__isnull=True, lead_people__user=self.user).exists()
         )
 
+    def refuse(self, reason: str) -> PermissionDenied:
+        """The 403 to raise, recorded in the audit log."""
+        audit.permission_denied(self.request, partnership=self.partnership, reason=reason)
+        return PermissionDenied(reason)
+
     def require_edit(self) -> None:
         if not self.can_edit:
-            raise PermissionDenied("Only business support staff can change this.")
+            raise self.refuse("Only business support staff can change this.")
 
     def require_risks(self) -> None:
         if not self.can_see_risks:
-            raise PermissionDenied("The risk log is for board members and business support staff.")
+            raise self.refuse("The risk log is for board members and business support staff.")
+
+    def require_audit(self) -> None:
+        if not self.can_edit:
+            raise self.refuse("The audit log is for business support staff.")
 
 
 def access_for(request, slug: str) -> Access:
@@ -77,17 +87,18 @@ def access_for(request, slug: str) -> Access:
         .first()
     )
     if membership is None:
+        audit.not_a_member(request, slug=slug)
         raise Http404("No such partnership.")
-    return Access(user=request.user, membership=membership)
+    return Access(user=request.user, membership=membership, request=request)
 
 
 def plan_for_user(request, slug: str, pk: int, *, edit: bool = False) -> tuple[Access, Plan]:
     access = access_for(request, slug)
-    plan = get_object_or_404(
-        Plan.objects.select_related("group"),
-        pk=pk,
-        group__partnership=access.partnership,
-        deleted_at__isnull=True,
+    plan = object_in_partnership(
+        access,
+        Plan.objects.select_related("group").filter(deleted_at__isnull=True),
+        pk,
+        "group__partnership",
     )
     if edit:
         access.require_edit()
@@ -98,6 +109,13 @@ def object_in_partnership(access: Access, queryset, pk: int, partnership_path: s
     """Fetch pk from queryset only if it belongs to the user's partnership (else 404)."""
     obj = queryset.filter(pk=pk, **{partnership_path: access.partnership}).first()
     if obj is None:
+        audit.not_in_partnership(
+            access.request,
+            partnership=access.partnership,
+            queryset=queryset,
+            pk=pk,
+            path=partnership_path,
+        )
         raise Http404("Not found in this partnership.")
     return obj
 
@@ -117,7 +135,7 @@ def action_for_user(
     if edit:
         access.require_edit()
     if update and not access.can_update(action):
-        raise PermissionDenied(
+        raise access.refuse(
             "You can update the actions of plans your group owns, or that you lead."
         )
     return access, action

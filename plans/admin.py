@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import (
+    AuditEvent,
     Group,
     Membership,
     Organisation,
@@ -177,3 +178,24 @@ class OutcomeAdmin(SimpleHistoryAdmin):
     @admin.display(description="Outcome")
     def short_text(self, obj):
         return obj.text[:120] + ("…" if len(obj.text) > 120 else "")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read only: the log is appended to by plans.audit and pruned by prune_audit, never
+    edited here."""
+
+    list_display = ["at", "kind", "username", "partnership", "summary", "ip_address"]
+    list_filter = ["kind", "partnership"]
+    search_fields = ["username", "summary", "path", "ip_address"]
+    list_select_related = ["partnership"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,10 @@ from simple_history.models import HistoricalRecords
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
 
+# A partnership's pages are at /<slug>/: these are the site's own paths (mscp/urls.py, the
+# static files and GOV.UK Frontend's assets), so no partnership may take them.
+RESERVED_SLUGS = frozenset({"healthz", "admin", "accounts", "static", "assets"})
+
 
 class Tracked(models.Model):
     """Content people edit: its history is kept, a save from a stale form is refused (see
@@ -46,6 +50,20 @@ class Partnership(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # In clean() rather than a field validator, which would be a migration.
+        if self.slug and self.slug.lower() in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": ValidationError(
+                        "“%(slug)s” is used by the site itself: choose another web address "
+                        "for the partnership.",
+                        code="reserved",
+                        params={"slug": self.slug},
+                    )
+                }
+            )
 
 
 class Organisation(models.Model):
@@ -338,3 +356,6 @@ class Outcome(Tracked):
     def clean(self):
         if self.priority_id and self.priority.plan_id != self.plan_id:
             raise ValidationError({"priority": "Choose a priority of the same plan."})
+
+
+from plans.audit_models import AuditEvent  # noqa: E402, F401 - the audit log's model, kept apart

@@ -42,6 +42,7 @@ SECTIONS = [
         "Recently deleted",
         "Plans, actions, risks and more that were deleted: restore them from here.",
     ),
+    ("audit", "Audit log", "Sign-ins, refusals, downloads, imports and every change to content."),
 ]
 RELATED = {
     "plan": ["group"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import edit_views, member_views, settings_views, views
+from plans import audit_views, edit_views, member_views, settings_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -39,4 +39,5 @@ urlpatterns = [
     path("settings/members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
     path("settings/deleted/", settings_views.deleted_list, name="deleted"),
     path("settings/deleted/<str:kind>/<int:pk>/restore/", settings_views.restore, name="restore"),
+    path("settings/audit/", audit_views.audit_log, name="audit"),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plans import audit
 from plans.access import plan_for_user
 from plans.edit_support import plan_crumbs, staff_access
 from plans.editing import StaleEdit
@@ -52,9 +53,12 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @cache_control(private=True, no_store=True)
 def export_plan(request, slug, pk):
     """The plan in the import layout, so it can be edited in Excel and imported again."""
-    _, plan = plan_for_user(request, slug, pk, edit=True)
-    name = slugify(f"{plan.title} {plan.period}")[:80] or "plan"
-    return xlsx_response(plan_workbook(plan), f"{name}.xlsx")
+    access, plan = plan_for_user(request, slug, pk, edit=True)
+    name = (slugify(f"{plan.title} {plan.period}")[:80] or "plan") + ".xlsx"
+    response = xlsx_response(plan_workbook(plan), name)
+    audit.record(audit.Kind.PLAN_EXPORTED, request=request, partnership=access.partnership,
+                 obj=plan, summary=f"Exported {name}", detail={"file": name})  # fmt: skip
+    return response
 
 
 @login_required
@@ -63,7 +67,11 @@ def export_plan(request, slug, pk):
 def template(request, slug):
     access = staff_access(request, slug)
     partnership = access.partnership
-    return xlsx_response(template_workbook(partnership), f"{partnership.slug}-plan-template.xlsx")
+    name = f"{partnership.slug}-plan-template.xlsx"
+    response = xlsx_response(template_workbook(partnership), name)
+    audit.record(audit.Kind.TEMPLATE_DOWNLOADED, request=request, partnership=partnership,
+                 summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
+    return response
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -166,6 +174,11 @@ def upload_form(request, context):
                 if data["mode"] == NEW
                 else None,
             )
+            name = data["file"].name[:200]  # kept as words only, never used as a path
+            audit.record(audit.Kind.IMPORT_UPLOADED, request=request, partnership=partnership,
+                         obj=data["plan"] if data["mode"] == REPLACE else None,
+                         summary=f"Uploaded “{name}” to import",
+                         detail={"file": name, "import": pending.token})  # fmt: skip
             return redirect("imports:preview", partnership.slug, pending.token)
         context["form"] = form
     return render(request, "reporting/imports/start.html", context)
@@ -208,6 +221,10 @@ def preview(request, slug, token):
     ]
     counts = prepared.plan_import.counts if prepared.plan_import else {}
     summary = prepared.plan_import.summary() if prepared.plan_import else []
+    audit.record(audit.Kind.IMPORT_PREVIEWED, request=request, partnership=access.partnership,
+                 obj=plan, summary=f"Previewed an import into {plan or 'a new plan'}",
+                 detail={"import": token, "problems": len(prepared.errors), "changes": counts,
+                         "summary": summary})  # fmt: skip
     return render(
         request,
         "reporting/imports/preview.html",
@@ -266,4 +283,9 @@ def confirm(request, slug, token):
     pending.discard(request.session)
     done = "Created the plan from the file" if plan_import.plan is None else "Imported the file"
     messages.success(request, f"{done}: {', '.join(plan_import.summary())}.")
+    new = plan_import.plan is None
+    audit.record(audit.Kind.IMPORT_CONFIRMED, request=request, partnership=access.partnership,
+                 obj=plan, summary=f"Imported a file into {'a new' if new else 'the'} plan {plan}",
+                 detail={"import": token, "new_plan": new, "changes": plan_import.counts,
+                         "summary": plan_import.summary()})  # fmt: skip
     return redirect(plan)

@@ -11,10 +11,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.queries import PlanSummary
+from plans import audit
 from plans.access import access_for, meeting_for_user, plan_for_user
 from plans.edit_support import FORM_TEMPLATE, page_context, posted, staff_access
 from plans.models import RagRating
-from reporting.downloads import meeting_pack, pack_file, partnership_pack, plan_pack
+from reporting.downloads import meeting_pack, pack_file, pack_filename, partnership_pack, plan_pack
 from reporting.forms import MeetingForm
 from reporting.models import Meeting
 
@@ -137,9 +138,13 @@ def download(pack, fmt, what) -> HttpResponse:
 @cache_control(private=True, no_store=True)
 def meeting_download(request, slug, pk, fmt):
     """The meeting's pack: every plan it covers, rated as at the meeting."""
-    _, meeting = meeting_for_user(request, slug, pk)
+    access, meeting = meeting_for_user(request, slug, pk)
     pack, what = meeting_pack(meeting)
-    return download(pack, fmt, what)
+    response = download(pack, fmt, what)
+    name = pack_filename(pack.partnership, what, pack.as_at, fmt)
+    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
+                 obj=meeting, summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
+    return response
 
 
 @login_required
@@ -147,9 +152,13 @@ def meeting_download(request, slug, pk, fmt):
 @cache_control(private=True, no_store=True)
 def plan_download(request, slug, pk, fmt):
     """One plan as at today."""
-    _, plan = plan_for_user(request, slug, pk)
+    access, plan = plan_for_user(request, slug, pk)
     pack, what = plan_pack(plan, timezone.localdate())
-    return download(pack, fmt, what)
+    response = download(pack, fmt, what)
+    name = pack_filename(pack.partnership, what, pack.as_at, fmt)
+    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
+                 obj=plan, summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
+    return response
 
 
 @login_required
@@ -159,4 +168,8 @@ def partnership_download(request, slug, fmt):
     """Every plan of the partnership as at today."""
     access = access_for(request, slug)
     pack, what = partnership_pack(access.partnership, timezone.localdate())
-    return download(pack, fmt, what)
+    response = download(pack, fmt, what)
+    name = pack_filename(pack.partnership, what, pack.as_at, fmt)
+    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
+                 summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
+    return response

@@ -1,0 +1,142 @@
+"""Writing the audit log. Every event is written by record(); nothing changes one afterwards.
+
+Changes to plan content are not written here: django-simple-history records each save
+(imports included, with the importing user), and the audit page reads those records too.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+
+from plans.audit_models import AuditEvent
+from plans.models import Partnership
+
+Kind = AuditEvent.Kind
+
+
+def client_ip(request) -> str | None:
+    """The client's address. X-Forwarded-For is anyone's to write, so it is read only when
+    settings.MSCP_TRUST_X_FORWARDED_FOR says our own proxy (nginx) stands in front, and then
+    only its last entry: the address that proxy saw, whatever the client sent before it."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "MSCP_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        address = forwarded or address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def signed_in_user(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def record(
+    kind,
+    *,
+    request=None,
+    user=None,
+    username=None,
+    partnership=None,
+    summary,
+    obj=None,
+    detail=None,
+) -> AuditEvent:
+    """Write one event. user defaults to the request's signed-in user; username is kept as
+    given (what a failed sign-in typed), else the user's at the time."""
+    if user is None and username is None and request is not None:
+        user = signed_in_user(request)
+    if username is None:
+        username = user.get_username() if user is not None else ""
+    event = AuditEvent(
+        kind=kind,
+        user=user,
+        username=username[:150],
+        partnership=partnership,
+        summary=summary[:300],
+        detail=detail or {},
+    )
+    if obj is not None:
+        event.content_type = ContentType.objects.get_for_model(obj)
+        event.object_id = str(obj.pk)
+    if request is not None:
+        event.path = request.path[:500]
+        event.ip_address = client_ip(request)
+    event.save()
+    return event
+
+
+# Sign-in signals (connected in plans.apps)
+
+
+def signed_in(sender, request, user, **kwargs):
+    record(Kind.SIGNED_IN, request=request, user=user, summary="Signed in")
+
+
+def signed_out(sender, request, user, **kwargs):
+    if user is not None:  # None: nobody was signed in
+        record(Kind.SIGNED_OUT, request=request, user=user, summary="Signed out")
+
+
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    """Keeps the username typed and nothing else of the credentials: Django masks the
+    password in them, but not every secret a form might send."""
+    model = get_user_model()
+    typed = str(credentials.get(model.USERNAME_FIELD) or "")[:150]
+    user = model._default_manager.filter(**{model.USERNAME_FIELD: typed}).first() if typed else None
+    record(
+        Kind.SIGN_IN_FAILED, request=request, user=user, username=typed, summary="Sign-in failed"
+    )
+
+
+# Refusals (called by plans.access, where the rules are)
+
+
+def permission_denied(request, *, partnership, reason: str) -> None:
+    if signed_in_user(request) is None:
+        return
+    record(
+        Kind.PERMISSION_DENIED,
+        request=request,
+        partnership=partnership,
+        summary=f"Refused: {reason}",
+        detail={"status": 403},
+    )
+
+
+def not_in_partnership(request, *, partnership, queryset, pk, path: str) -> None:
+    """A 404 for an object the user's partnership does not hold: another partnership's
+    (worth a look) or one that does not exist or was deleted (a stale link, usually)."""
+    if signed_in_user(request) is None:
+        return
+    model = queryset.model
+    name = str(model._meta.verbose_name)
+    elsewhere = model._base_manager.filter(pk=pk).exclude(**{path: partnership}).exists()
+    where = "of another partnership" if elsewhere else "that does not exist or was deleted"
+    record(
+        Kind.NOT_FOUND,
+        request=request,
+        partnership=partnership,
+        summary=f"Asked for {name} {pk}, {where}",
+        detail={"status": 404, "model": model._meta.label_lower, "pk": pk, "elsewhere": elsewhere},
+    )
+
+
+def not_a_member(request, *, slug: str) -> None:
+    """A 404 for a partnership the user is not a member of, kept in that partnership's log
+    (a slug that names no partnership is kept with none: the admin shows it)."""
+    if signed_in_user(request) is None:
+        return
+    partnership = Partnership.objects.filter(slug=slug).first()
+    what = "a partnership they are not a member of" if partnership else "a partnership"
+    record(
+        Kind.NOT_FOUND,
+        request=request,
+        partnership=partnership,
+        summary=f"Asked for {what}: “{slug[:60]}”",
+        detail={"status": 404, "slug": slug[:100]},
+    )

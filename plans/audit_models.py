@@ -1,0 +1,85 @@
+"""The audit log's own events (sign-ins, refusals, downloads, imports). Changes to plan
+content are not copied here: django-simple-history already records each one, and the
+audit page reads both (plans.audit_views)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+# Outside AuditEvent (which names it Kind) only so that its Meta's constraint can list it.
+class AuditKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "signed_out", "Signed out"
+    PERMISSION_DENIED = "permission_denied", "Permission denied"
+    NOT_FOUND = "not_found", "Not found in the partnership"
+    PACK_DOWNLOADED = "pack_downloaded", "Pack downloaded"
+    PLAN_EXPORTED = "plan_exported", "Plan exported"
+    TEMPLATE_DOWNLOADED = "template_downloaded", "Import template downloaded"
+    IMPORT_UPLOADED = "import_uploaded", "Import file uploaded"
+    IMPORT_PREVIEWED = "import_previewed", "Import previewed"
+    IMPORT_CONFIRMED = "import_confirmed", "Import confirmed"
+    AUDIT_PRUNED = "audit_pruned", "Audit log pruned"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are never changed: record a new one.")
+
+
+class AuditEvent(models.Model):
+    """Something a person did or was refused. Append-only: written by plans.audit.record,
+    never changed; removed only by the prune_audit command."""
+
+    Kind = AuditKind
+
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="As typed (failed sign-ins) or at the time."
+    )
+    # SET_NULL, not CASCADE: the log outlives what it is about.
+    partnership = models.ForeignKey(
+        "plans.Partnership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    summary = models.CharField(max_length=300)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "at"], name="audit_event_partnership_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AuditKind.values), name="audit_event_kind_known"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are never changed: record a new one.")
+        super().save(*args, **kwargs)
