@@ -48,16 +48,19 @@ def forwarded_client(header: str) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    """The address django-axes counts failures for (AXES_CLIENT_IP_CALLABLE).
+    """The client's address, for lock-outs (AXES_CLIENT_IP_CALLABLE) and the audit log.
 
     Behind nginx every request comes from 127.0.0.1, so there the proxy's header is used,
-    but only when DJANGO_BEHIND_TLS_PROXY says a proxy sets it.
+    but only when DJANGO_BEHIND_TLS_PROXY says a proxy sets it. None if it is no address.
     """
     if settings.MSCP_TRUST_X_FORWARDED_FOR:
         forwarded = forwarded_client(request.META.get("HTTP_X_FORWARDED_FOR", ""))
         if forwarded:
             return forwarded
-    return request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
 
 
 def clock(moment) -> str:

@@ -220,6 +220,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "mscp.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "mscp.security.client_ip"
 AXES_VERBOSE = False  # no start-up banner in the output of every manage.py command
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log (plans.audit); failures still count
 
 # Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console in development.
 if os.environ.get("DJANGO_EMAIL_HOST"):

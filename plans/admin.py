@@ -14,18 +14,21 @@ from plans.models import (
     Priority,
     RagRating,
     Theme,
-    readable_text_colour,
 )
 
 
 def rating_label(label: str | None, colour: str | None) -> str:
-    """A rating as a coloured label that also carries its word (never colour alone)."""
+    """A rating's word beside a swatch of its colour (never colour alone).
+
+    The swatch is an SVG fill, not a style attribute, which the Content-Security-Policy blocks.
+    """
     if not label:
         return "—"
     return format_html(
-        '<strong style="background:{};color:{};padding:2px 6px;white-space:nowrap">{}</strong>',
-        colour,
-        readable_text_colour(colour),
+        '<span class="app-rating-label"><svg width="12" height="12" aria-hidden="true" '
+        'focusable="false"><rect width="12" height="12" fill="{}" stroke="#505a5f"/></svg> '
+        "<strong>{}</strong></span>",
+        colour or "#ffffff",
         label,
     )
 

@@ -4,30 +4,14 @@ Changes to plan content are not written here: django-simple-history records each
 (imports included, with the importing user), and the audit page reads those records too.
 """
 
-import ipaddress
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from mscp.security import client_ip
 from plans.audit_models import AuditEvent
 from plans.models import Partnership
 
 Kind = AuditEvent.Kind
-
-
-def client_ip(request) -> str | None:
-    """The client's address. X-Forwarded-For is anyone's to write, so it is read only when
-    settings.MSCP_TRUST_X_FORWARDED_FOR says our own proxy (nginx) stands in front, and then
-    only its last entry: the address that proxy saw, whatever the client sent before it."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "MSCP_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        address = forwarded or address
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def signed_in_user(request):
