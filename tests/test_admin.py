@@ -60,7 +60,7 @@ def test_action_page_shows_steps_and_current_rating_label(admin_client):
     assert "Deliver neglect training" in page.content.decode()
     listing = admin_client.get(reverse("admin:actions_action_changelist"), {"rating": "at_risk"})
     html = listing.content.decode()
-    assert "At risk</strong>" in html and "background:#f47738" in html
+    assert "At risk</strong>" in html and 'fill="#f47738"' in html
     assert "Promotion of Neglect Toolkit" in html
 
 
