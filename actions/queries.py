@@ -110,11 +110,21 @@ def attach_steps_and_themes(actions: list[Action]) -> None:
 
 
 def cached_queryset(model, objects: list) -> QuerySet:
-    """A queryset that holds these objects and runs no query: what prefetch_related caches."""
-    queryset = QuerySet(model=model)
+    """A queryset that holds these objects and runs no query: what prefetch_related caches.
+
+    They share one empty Query (building one costs more than the rest): a queryset never
+    changes its query in place, it clones it first.
+    """
+    query = EMPTY_QUERIES.get(model)
+    if query is None:
+        query = EMPTY_QUERIES[model] = QuerySet(model=model).query
+    queryset = QuerySet(model=model, query=query)
     queryset._result_cache = objects
     queryset._prefetch_done = True
     return queryset
+
+
+EMPTY_QUERIES: dict = {}
 
 
 @dataclass

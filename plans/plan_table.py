@@ -8,6 +8,7 @@ finished body is marked safe.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from django.urls import reverse
@@ -28,6 +29,12 @@ def e(value) -> str:
 def lines(value: str) -> str:
     """Escaped, with its line breaks kept as <br> (as the linebreaksbr filter)."""
     return e(value.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+@lru_cache(maxsize=512)
+def short_date(day) -> str:
+    """1 Dec 2026 (a plan's updates share a few dates, and formatting one is not free)."""
+    return format_date(day, "j M Y")
 
 
 def hidden(text: str) -> str:
@@ -186,9 +193,7 @@ def action_row(
     html += f'<td data-label="Timeframe">{lines(action.timeframe) or EMPTY}{overdue}</td>'
     updated = ""
     if action.last_updated_on:
-        updated = (
-            f'<br><span class="app-meta">{format_date(action.last_updated_on, "j M Y")}</span>'
-        )
+        updated = f'<br><span class="app-meta">{short_date(action.last_updated_on)}</span>'
     html += f'<td data-label="Rating">{rag_tag(action.current_rating)}{updated}</td>'
     commentary = lines(action.current_commentary or "") or EMPTY
     return html + f'<td data-label="Latest commentary">{commentary}</td></tr>'
