@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "mscp",
     "plans",
     "actions",
@@ -197,6 +199,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Background tasks (reporting.tasks: PDF pack renders) are queued in the database, which every
+# app server shares, and run by `manage.py db_worker` (deploy/mscp-worker.service; scripts/serve
+# starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Sessions live in the database (Django's default), so several app servers can share them.
 # A session ends after MSCP_SESSION_IDLE_TIMEOUT seconds without a request, and in any

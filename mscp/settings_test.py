@@ -18,3 +18,9 @@ STATIC_ROOT = None  # tests serve static files from the finders; nothing is coll
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Each background task runs as it is queued, in the test's own thread: no worker is needed.
+# (tests/test_stored_packs.py swaps in the dummy backend where a test needs a task to wait.)
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No persistent connections: the live server's threads would keep the PostgreSQL test
+# database open and its teardown would fail ("being accessed by other users").
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from plans import audit
@@ -155,3 +156,21 @@ def meeting_for_user(request, slug: str, pk: int, *, edit: bool = False):
     if edit:
         access.require_edit()
     return access, meeting
+
+
+def stored_pack_for_user(request, slug: str, pk: int, *, content: bool = False):
+    """(access, stored pack) for a pack of the user's partnership whose meeting's group or
+    plan is still live. Any member may have it, as any member may download packs; content:
+    load the file too (it is left in the database otherwise)."""
+    from reporting.models import StoredPack
+
+    access = access_for(request, slug)
+    packs = StoredPack.objects.select_related("partnership", "meeting__group", "plan__group")
+    packs = packs.filter(
+        Q(meeting__isnull=True) | Q(meeting__group__deleted_at__isnull=True),
+        Q(plan__isnull=True) | Q(plan__deleted_at__isnull=True),
+    )
+    stored = object_in_partnership(
+        access, packs if content else packs.defer("content"), pk, "partnership"
+    )
+    return access, stored

@@ -1,6 +1,11 @@
-from django.db import models
+import datetime
 
-from plans.models import Group
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from plans.models import Group, Partnership, Plan
 
 
 class Meeting(models.Model):
@@ -21,3 +26,136 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.title or self.group.short_name} – {self.held_on:%d %B %Y}"
+
+
+# A render not finished this long after it was queued or started is taken to have failed (its
+# worker died, was restarted, or is stuck), and may be tried again. The worker also stops a
+# render that runs this long (reporting.tasks): a 500-action PDF takes about 30 seconds.
+RENDER_TIME_LIMIT = datetime.timedelta(minutes=10)
+
+
+class StoredPackQuerySet(models.QuerySet):
+    def for_subject(self, *, partnership, meeting, plan, format):
+        """Renders of one subject (a meeting's pack, a plan's, or every plan's) in one format."""
+        return self.filter(partnership=partnership, meeting=meeting, plan=plan, format=format)
+
+    def in_progress(self, now: datetime.datetime):
+        """Queued or being made, and not past the time limit."""
+        Status = StoredPack.Status
+        return self.filter(
+            Q(status=Status.QUEUED, created_at__gt=now - RENDER_TIME_LIMIT)
+            | Q(status=Status.RENDERING, started_at__gt=now - RENDER_TIME_LIMIT)
+        )
+
+
+class StoredPack(models.Model):
+    """A pack file rendered once (in the background for a PDF) and kept in the database.
+
+    In the database rather than on a disk so that every app server and worker sees the same
+    files: a pack is a few hundred KB to a few MB, well within what PostgreSQL's bytea holds
+    (1 GB), and TOAST keeps it out of the way of queries that do not ask for it (views defer
+    `content` unless they serve it).
+
+    `fingerprint` is a hash of what the rendered pack says (reporting.downloads.
+    pack_fingerprint): a download reuses a ready file whose fingerprint matches what the pack
+    would say now, and queues a new render when it does not. The pack of a locked period
+    (issue 6) can be a ready one marked as kept: served without comparing fingerprints, and
+    never pruned (reporting.downloads.find_render and prune_renders).
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be made"
+        RENDERING = "rendering", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="stored_packs"
+    )
+    # What it covers: a meeting, a plan, or (neither) every live plan of the partnership.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="stored_packs"
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="stored_packs"
+    )
+    format = models.CharField(max_length=4, choices=Format)
+    as_at = models.DateField(help_text="The day the actions are rated as at.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    filename = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0, help_text="Bytes of content.")
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # In plain words, for the person waiting; the traceback goes to the log, never here.
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StoredPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["partnership", "format", "meeting", "plan", "-created_at"],
+                name="stored_pack_subject_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=True) | Q(plan__isnull=True),
+                name="stored_pack_covers_one_subject",
+                violation_error_message="A pack covers a meeting or a plan, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ready", content__isnull=False, finished_at__isnull=False)
+                | (~Q(status="ready") & Q(content__isnull=True)),
+                name="stored_pack_content_only_when_ready",
+                violation_error_message="Only a ready pack has a file, and a ready one has.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rendering") | Q(started_at__isnull=False),
+                name="stored_pack_rendering_has_started",
+                violation_error_message="A pack being made has a start time.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="failed") & ~Q(error="")) | (~Q(status="failed") & Q(error="")),
+                name="stored_pack_error_only_when_failed",
+                violation_error_message="A failed pack says why; no other pack has an error.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    def shown_status(self, now: datetime.datetime) -> str:
+        """The status to show: a render past the time limit has failed, whatever the row says
+        (the worker that had it may be gone; nothing else will finish it)."""
+        if self.status == self.Status.QUEUED and self.created_at <= now - RENDER_TIME_LIMIT:
+            return self.Status.FAILED
+        if self.status == self.Status.RENDERING and self.started_at <= now - RENDER_TIME_LIMIT:
+            return self.Status.FAILED
+        return self.status
+
+    def shown_error(self, now: datetime.datetime) -> str:
+        if self.status == self.Status.FAILED:
+            return self.error
+        if self.shown_status(now) == self.Status.FAILED:
+            return TOO_LONG
+        return ""
+
+
+TOO_LONG = f"it was not ready within {RENDER_TIME_LIMIT.seconds // 60} minutes"

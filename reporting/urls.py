@@ -26,4 +26,7 @@ urlpatterns = [
     path("meetings/<int:pk>/pack.<pack_format:fmt>", views.meeting_download, name="meeting_pack"),
     path("plans/<int:pk>/pack.<pack_format:fmt>", views.plan_download, name="plan_pack"),
     path("pack.<pack_format:fmt>", views.partnership_download, name="partnership_pack"),
+    path("packs/<int:pk>/", views.stored_pack, name="stored_pack"),
+    path("packs/<int:pk>/file", views.stored_pack_file, name="stored_pack_file"),
+    path("packs/<int:pk>/try-again", views.stored_pack_retry, name="stored_pack_retry"),
 ]

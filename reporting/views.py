@@ -1,5 +1,7 @@
 """Meetings, their packs, and pack downloads (PDF and Excel)."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -8,16 +10,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.queries import PlanSummary
 from plans import audit
-from plans.access import access_for, meeting_for_user, plan_for_user
+from plans.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
 from plans.edit_support import FORM_TEMPLATE, page_context, posted, staff_access
 from plans.models import RagRating
-from reporting.downloads import meeting_pack, pack_file, pack_filename, partnership_pack, plan_pack
+from reporting.downloads import (
+    RENDERED_IN_REQUEST,
+    Subject,
+    give_up,
+    meeting_pack,
+    request_stored_pack,
+)
 from reporting.forms import MeetingForm
-from reporting.models import Meeting
+from reporting.models import Meeting, StoredPack
+from reporting.tasks import start_render
 
 GET_POST = ["GET", "POST"]
 
@@ -120,17 +129,46 @@ def meeting_form_page(request, form, context, *, saved):
     return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 
-# Downloads. Each renders the pack while the browser waits: an Excel report takes well under
-# a second, a PDF of every plan of a partnership a few seconds (WeasyPrint). Issue 5 moves
-# rendering to a background task; until then keep these views plain and synchronous.
+# Downloads. A pack is rendered once and stored (reporting.models.StoredPack), then served
+# again for as long as it says what the pack says (its fingerprint). A PDF is made by the
+# background worker while a page says it is being prepared; an Excel report is quick, so it
+# is made while the browser waits (reporting.downloads.RENDERED_IN_REQUEST).
+#
+# The download links are GETs that may queue a render: the render is a cache fill of a file
+# the link names, repeated clicks reuse it, and nothing anyone sees changes, so the link
+# stays a link (bookmarkable, no form) without breaking what GET promises.
 
 
-def download(pack, fmt, what) -> HttpResponse:
-    """The pack as an attachment whose file name is built only from slugified parts."""
-    file = pack_file(pack, fmt, what)
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.filename)
+def pack_download(request, access, subject: Subject, fmt: str, *, obj=None) -> HttpResponse:
+    """The pack's file if a stored one still says what the pack says; else a render is
+    queued (or made now) and the browser is sent to its page, which offers the file when
+    it is ready."""
+    stored, created = request_stored_pack(
+        subject=subject, fmt=fmt, as_at=timezone.localdate(), user=request.user
+    )
+    if created:
+        start_render(stored)
+        if stored.format in RENDERED_IN_REQUEST:
+            stored = StoredPack.objects.get(pk=stored.pk)
+    if stored.status == StoredPack.Status.READY:
+        return serve(request, access, stored, obj)
+    return redirect(status_url(access.partnership.slug, stored, download=True))
+
+
+def serve(request, access, stored: StoredPack, obj) -> HttpResponse:
+    """The stored file as an attachment (its name was built only from slugified parts), and
+    the download in the audit log."""
+    response = HttpResponse(stored.content, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, stored.filename)
+    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
+                 obj=obj, summary=f"Downloaded {stored.filename}",
+                 detail={"file": stored.filename})  # fmt: skip
     return response
+
+
+def status_url(slug: str, stored: StoredPack, *, download: bool = False) -> str:
+    url = reverse("reporting:stored_pack", args=[slug, stored.pk])
+    return f"{url}?download=1" if download else url
 
 
 @login_required
@@ -139,12 +177,8 @@ def download(pack, fmt, what) -> HttpResponse:
 def meeting_download(request, slug, pk, fmt):
     """The meeting's pack: every plan it covers, rated as at the meeting."""
     access, meeting = meeting_for_user(request, slug, pk)
-    pack, what = meeting_pack(meeting)
-    response = download(pack, fmt, what)
-    name = pack_filename(pack.partnership, what, pack.as_at, fmt)
-    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
-                 obj=meeting, summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
-    return response
+    subject = Subject(access.partnership, meeting=meeting)
+    return pack_download(request, access, subject, fmt, obj=meeting)
 
 
 @login_required
@@ -153,12 +187,7 @@ def meeting_download(request, slug, pk, fmt):
 def plan_download(request, slug, pk, fmt):
     """One plan as at today."""
     access, plan = plan_for_user(request, slug, pk)
-    pack, what = plan_pack(plan, timezone.localdate())
-    response = download(pack, fmt, what)
-    name = pack_filename(pack.partnership, what, pack.as_at, fmt)
-    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
-                 obj=plan, summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
-    return response
+    return pack_download(request, access, Subject(access.partnership, plan=plan), fmt, obj=plan)
 
 
 @login_required
@@ -167,9 +196,98 @@ def plan_download(request, slug, pk, fmt):
 def partnership_download(request, slug, fmt):
     """Every plan of the partnership as at today."""
     access = access_for(request, slug)
-    pack, what = partnership_pack(access.partnership, timezone.localdate())
-    response = download(pack, fmt, what)
-    name = pack_filename(pack.partnership, what, pack.as_at, fmt)
-    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
-                 summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
+    return pack_download(request, access, Subject(access.partnership), fmt)
+
+
+# A page waiting for its pack reloads itself (the Refresh header: no script, and the
+# Content-Security-Policy has nothing to say about it) every few seconds at first, then
+# less often, so that a screen reader is not sent back to the top of the page too often.
+REFRESH_SOON, REFRESH_LATER, SOON = 2, 5, datetime.timedelta(seconds=20)
+
+
+@login_required
+@require_GET
+@cache_control(private=True, no_store=True)
+def stored_pack(request, slug, pk):
+    """A stored pack's page: being prepared (it reloads itself until it is ready), ready
+    (with its file; with ?download=1, as after a click on a download link, the browser is
+    sent to the file as well), or failed (why, and a button to try again)."""
+    access, stored = stored_pack_for_user(request, slug, pk)
+    now = timezone.now()
+    status = stored.shown_status(now)
+    Status = StoredPack.Status
+    file_url = reverse("reporting:stored_pack_file", args=[slug, stored.pk])
+    response = render(
+        request,
+        "reporting/stored_pack.html",
+        {
+            "access": access,
+            "partnership": access.partnership,
+            "stored": stored,
+            "status": status,
+            "waiting": status in (Status.QUEUED, Status.RENDERING),
+            "error": stored.shown_error(now),
+            "what": pack_noun(stored),
+            "covers": covers(stored),
+            "back": back_link(stored),
+            "file_url": file_url,
+            "nav_meetings": True,
+        },
+    )
+    if status in (Status.QUEUED, Status.RENDERING):
+        waited = now - (stored.started_at or stored.created_at)
+        response["Refresh"] = str(REFRESH_SOON if waited < SOON else REFRESH_LATER)
+    elif status == Status.READY and request.GET.get("download") == "1":
+        response["Refresh"] = f"0; url={file_url}"
     return response
+
+
+def pack_noun(stored: StoredPack) -> str:
+    return "PDF pack" if stored.format == StoredPack.Format.PDF else "Excel report"
+
+
+def covers(stored: StoredPack) -> str:
+    """What the pack covers, in words."""
+    if stored.meeting is not None:
+        return str(stored.meeting)
+    as_at = f"as at {stored.as_at:%-d %B %Y}"
+    if stored.plan is not None:
+        return f"{stored.plan.title} {stored.plan.period}, {as_at}"
+    return f"Every plan of {stored.partnership.name}, {as_at}"
+
+
+def back_link(stored: StoredPack) -> tuple[str, str]:
+    slug = stored.partnership.slug
+    if stored.meeting is not None:
+        return "Back to the meeting", reverse("reporting:meeting", args=[slug, stored.meeting.pk])
+    if stored.plan is not None:
+        return "Back to the plan", reverse("plans:plan", args=[slug, stored.plan.pk])
+    return "Back to meetings", reverse("reporting:meetings", args=[slug])
+
+
+@login_required
+@require_GET
+@cache_control(private=True, no_store=True)
+def stored_pack_file(request, slug, pk):
+    """A stored pack's file; before it is ready, its page."""
+    access, stored = stored_pack_for_user(request, slug, pk, content=True)
+    if stored.status != StoredPack.Status.READY:
+        return redirect(status_url(slug, stored))
+    return serve(request, access, stored, stored.meeting or stored.plan)
+
+
+@login_required
+@require_POST
+def stored_pack_retry(request, slug, pk):
+    """Try a failed pack again (one past the time limit included): a new render of the same
+    pack as at the same day, or a ready one that says the same, if there is one by now."""
+    access, stored = stored_pack_for_user(request, slug, pk)
+    if stored.shown_status(timezone.now()) != StoredPack.Status.FAILED:
+        return redirect(status_url(slug, stored))  # ready or on its way: nothing to try again
+    give_up(stored)
+    again, created = request_stored_pack(
+        subject=Subject.of(stored), fmt=stored.format, as_at=stored.as_at, user=request.user
+    )
+    if created:
+        start_render(again)
+    return redirect(status_url(slug, again, download=True))

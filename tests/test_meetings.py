@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from plans.models import Group, Partnership, Plan, RagRating
-from reporting.models import Meeting
+from reporting.downloads import Subject, render_stored_pack, request_stored_pack
+from reporting.models import Meeting, StoredPack
 from tests.factories import ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,15 +111,94 @@ def test_excel_downloads_for_each_persona(client_for, persona, meetings):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_pdf_downloads_for_each_persona(client_for, persona, meetings):
-    """Every member may download the PDF pack (slow to render: one meeting, not every route)."""
+    """Every member may download the PDF pack (slow to render: one meeting, not every route).
+    It is made by the background task (at once, in the tests) and offered on its page."""
     address = url("reporting:meeting_pack", meetings["ess"].pk, "pdf")
-    response = check(client_for, persona, [(address, READ)])
-    if READ[persona] == 200:
+    if READ[persona] != 200:
+        check(client_for, persona, [(address, READ)])
+    else:
+        client = client_for(persona)
+        response = follow_to_file(client, client.get(address))
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == (
             'attachment; filename="mscp-ess-meeting-2024-09-10.pdf"'
         )
         assert response.content.startswith(b"%PDF-")
+
+
+def follow_to_file(client, response):
+    """From a download link's redirect to its pack's page, as a browser does: the page (the
+    pack ready: the tests run each task as it is queued) sends it on to the file."""
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "is ready" in page.content.decode()
+    refresh, _, file_url = page["Refresh"].partition("; url=")
+    assert refresh == "0", page["Refresh"]
+    return client.get(file_url)
+
+
+@pytest.fixture
+def stored(meetings):
+    """Stored packs: Merton's ESS meeting report, made; a Merton one that failed; Medway's."""
+    merton = Partnership.objects.get(slug="merton")
+    medway = Partnership.objects.get(slug="medway")
+    made = {}
+    for name, subject in [
+        ("ready", Subject(merton, meeting=meetings["ess"])),
+        ("medway", Subject(medway, meeting=meetings["medway"])),
+    ]:
+        made[name], _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
+        render_stored_pack(made[name].pk)
+    made["failed"] = StoredPack.objects.create(
+        partnership=merton, meeting=meetings["board"], format="pdf", as_at=D("2024-09-15"),
+        filename="mscp-partnership-meeting-2024-09-15.pdf", content_type="application/pdf",
+        status=StoredPack.Status.FAILED, error="it needed more memory than the server has",
+    )  # fmt: skip
+    return made
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_stored_pack_pages_for_each_persona(client_for, persona, stored):
+    """Any member may see a stored pack's page and have its file, as any member may download
+    the pack; another partnership's stored pack is never found, whatever its id."""
+    response = check(
+        client_for,
+        persona,
+        [
+            (url("reporting:stored_pack", stored["ready"].pk), READ),
+            (url("reporting:stored_pack", stored["failed"].pk), READ),
+            (url("reporting:stored_pack", stored["medway"].pk), NOWHERE),
+            (url("reporting:stored_pack_file", stored["medway"].pk), NOWHERE),
+            (url("reporting:stored_pack", stored["ready"].pk, slug="medway"), NOWHERE),
+            (url("reporting:stored_pack_file", stored["ready"].pk), READ),
+        ],
+    )
+    if READ[persona] == 200:
+        assert response["Content-Type"] == XLSX
+        assert response["Content-Disposition"] == (
+            'attachment; filename="mscp-ess-meeting-2024-09-10.xlsx"'
+        )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_trying_a_failed_pack_again_for_each_persona(client_for, persona, stored):
+    client = client_for(persona)
+    address = url("reporting:stored_pack_retry", stored["failed"].pk)
+    assert client.get(address).status_code == (302 if persona == "anonymous" else 405)
+    response = client.post(address)
+    assert response.status_code == {**READ, "staff": 302, "chair": 302, "board": 302}[persona]
+    again = StoredPack.objects.exclude(pk__in=[p.pk for p in stored.values()])
+    if READ[persona] == 200:
+        # A new render of the same pack (made already: the tests run tasks as they are queued).
+        assert response["Location"] == url("reporting:stored_pack", again.get().pk) + "?download=1"
+        assert again.get().status == StoredPack.Status.READY
+    else:
+        assert not again.exists()
+        if persona == "anonymous":
+            assert response["Location"].startswith(reverse("login"))
+    response = client.post(url("reporting:stored_pack_retry", stored["medway"].pk))
+    assert response.status_code == NOWHERE[persona]
 
 
 def test_unknown_formats_and_other_methods_are_refused(client_for, meetings):

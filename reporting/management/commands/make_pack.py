@@ -3,9 +3,14 @@
     manage.py make_pack --partnership merton --meeting 12 --output /srv/packs
     manage.py make_pack --partnership merton --plan 3 --format xlsx
     manage.py make_pack --partnership merton --as-at 2024-09-30
+    manage.py make_pack --partnership merton --meeting 12 --store
 
 Without --meeting or --plan the pack covers every plan of the partnership, as at today or
 --as-at. The files are named as the downloads are; their paths are printed one per line.
+With --store the files are kept in the database instead, as the downloads keep them, so that
+the next download of the same pack is served at once (a ready stored one that says the same
+is reused rather than made again); a line per format says which stored pack holds it.
+Either way the command renders while it runs, without the background worker.
 """
 
 import datetime
@@ -15,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from plans.models import Partnership, Plan
-from reporting.downloads import FORMATS, meeting_pack, pack_file, partnership_pack, plan_pack
-from reporting.models import Meeting
+from reporting.downloads import FORMATS, Subject, pack_file, render_stored_pack, request_stored_pack
+from reporting.models import Meeting, StoredPack
 
 
 def iso_date(value: str) -> datetime.date:
@@ -47,8 +52,13 @@ class Command(BaseCommand):
             help="pdf or xlsx (default both; may be repeated)",
         )
         parser.add_argument("--output", default=".", metavar="DIR", help="default: here")
+        parser.add_argument(
+            "--store",
+            action="store_true",
+            help="keep the files in the database, for downloads, instead of writing them",
+        )
 
-    def handle(self, *args, partnership, meeting, plan, as_at, formats, output, **options):
+    def handle(self, *args, partnership, meeting, plan, as_at, formats, output, store, **options):
         slug = partnership
         partnership = Partnership.objects.filter(slug=slug).first()
         if partnership is None:
@@ -64,7 +74,7 @@ class Command(BaseCommand):
             )
             if found is None:
                 raise CommandError(f"{partnership.name} has no meeting {meeting}")
-            pack, what = meeting_pack(found)
+            subject = Subject(partnership, meeting=found)
         elif plan is not None:
             found = (
                 Plan.objects.select_related("group__partnership")
@@ -73,14 +83,35 @@ class Command(BaseCommand):
             )
             if found is None:
                 raise CommandError(f"{partnership.name} has no plan {plan}")
-            pack, what = plan_pack(found, day)
+            subject = Subject(partnership, plan=found)
         else:
-            pack, what = partnership_pack(partnership, day)
+            subject = Subject(partnership)
+        formats = list(dict.fromkeys(formats or sorted(FORMATS)))
+        if store:
+            for fmt in formats:
+                self.store(subject, fmt, day)
+            return
 
+        pack, what = subject.pack(day)
         directory = Path(output)
         directory.mkdir(parents=True, exist_ok=True)
-        for fmt in dict.fromkeys(formats or sorted(FORMATS)):
+        for fmt in formats:
             file = pack_file(pack, fmt, what)
             path = directory / file.filename
             path.write_bytes(file.content)
             self.stdout.write(str(path))
+
+    def store(self, subject, fmt, day):
+        stored, created = request_stored_pack(subject=subject, fmt=fmt, as_at=day)
+        if created:
+            render_stored_pack(stored.pk)
+        stored = StoredPack.objects.defer("content").get(pk=stored.pk)
+        if stored.status == StoredPack.Status.FAILED:
+            raise CommandError(f"{stored.filename} could not be made: {stored.error}")
+        if created:
+            how = "made"
+        elif stored.status == StoredPack.Status.READY:
+            how = "already stored"
+        else:  # queued by a download, for the worker
+            how = "on its way"
+        self.stdout.write(f"{stored.filename}: stored pack {stored.pk}, {how}")
