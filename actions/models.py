@@ -98,6 +98,15 @@ class Action(Tracked, TimeframeFields, LeadFields):
     )
     note = models.TextField(blank=True, help_text="Transcription note, e.g. on corrupted source.")
     position = models.PositiveIntegerField(default=0)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_to",
+        help_text="The action of an earlier plan that this one continues (year-end roll-forward).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,7 +174,17 @@ class Step(Tracked, TimeframeFields, LeadFields):
 
 
 class ProgressUpdate(models.Model):
-    """One report of progress on an action. The history is kept: updates are never overwritten."""
+    """One report of progress on an action. The history is kept: updates are never overwritten.
+
+    A lead's update waits for the chair's review (SUBMITTED); the chair accepts it or returns
+    it with a challenge (RETURNED, kept in the history; the lead answers with a new update).
+    Only accepted updates rate an action, on the pages and in the packs.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned with a challenge"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
     reported_on = models.DateField(default=timezone.localdate)
@@ -180,13 +199,31 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACCEPTED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_updates",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    challenge = models.TextField(
+        blank=True, help_text="The chair's reason for returning the update."
+    )
 
     class Meta:
         ordering = ["action", "-reported_on", "-created_at", "-pk"]
         get_latest_by = ["reported_on", "created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(commentary=""), name="update_has_commentary")
+            models.CheckConstraint(condition=~Q(commentary=""), name="update_has_commentary"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(challenge=""),
+                name="returned_update_says_why",
+                violation_error_message="Say why the update is returned.",
+            ),
         ]
+        indexes = [models.Index(fields=["action", "status"], name="update_action_status_idx")]
 
     def __str__(self):
         return f"{self.action.number} {self.rating} on {self.reported_on:%d %b %Y}"

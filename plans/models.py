@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -44,9 +44,26 @@ class Partnership(models.Model):
         max_length=40, help_text="As the partnership writes it, e.g. MSCP."
     )
     slug = models.SlugField(unique=True)
+    # The update cycle before each meeting (reporting: reminders, the chair's review, the lock).
+    updates_open_days = models.PositiveSmallIntegerField(
+        default=28, help_text="Days before a meeting that leads are first asked for updates."
+    )
+    updates_due_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Days before a meeting that updates are due."
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Days before the deadline that leads still to update are reminded."
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(updates_open_days__gte=F("updates_due_days")),
+                name="partnership_updates_open_before_due",
+                violation_error_message="Updates must open on or before the day they are due.",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -294,6 +311,15 @@ class Plan(Tracked):
     )
     source = models.CharField(max_length=200, blank=True, help_text="The document it came from.")
     note = models.TextField(blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_to",
+        help_text="The earlier plan whose unfinished actions were rolled forward into this one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

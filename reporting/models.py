@@ -2,14 +2,19 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from plans.models import Group, Partnership, Plan
 
 
 class Meeting(models.Model):
-    """A meeting of a group (a board meeting, a subgroup meeting) that progress is reported to."""
+    """A meeting of a group (a board meeting, a subgroup meeting) that progress is reported to.
+
+    It closes a reporting period: leads update their actions between updates_open_on and
+    updates_due_on, the chair reviews, and staff lock it (locked_at) to make the pack, which
+    then rates each action as at the lock, whatever is entered later.
+    """
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField()
@@ -17,15 +22,48 @@ class Meeting(models.Model):
     reporting_period = models.CharField(
         max_length=100, blank=True, help_text="e.g. Quarter 2, 2024-25"
     )
+    updates_open_on = models.DateField(
+        null=True, blank=True, help_text="The day leads are first asked for their updates."
+    )
+    updates_due_on = models.DateField(
+        null=True, blank=True, help_text="The deadline for updates, before the meeting."
+    )
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-held_on"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "held_on"], name="one_meeting_a_day_per_group")
+            models.UniqueConstraint(
+                fields=["group", "held_on"], name="one_meeting_a_day_per_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(updates_open_on__isnull=True)
+                | Q(updates_due_on__isnull=True)
+                | Q(updates_open_on__lte=F("updates_due_on")),
+                name="meeting_updates_open_before_deadline",
+                violation_error_message="Updates must open on or before their deadline.",
+            ),
+            models.CheckConstraint(
+                condition=Q(updates_due_on__isnull=True) | Q(updates_due_on__lte=F("held_on")),
+                name="meeting_deadline_not_after_meeting",
+                violation_error_message="The deadline for updates is on or before the meeting.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.title or self.group.short_name} – {self.held_on:%d %B %Y}"
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
 
 # A render not finished this long after it was queued or started is taken to have failed (its
@@ -100,6 +138,8 @@ class StoredPack(models.Model):
         blank=True,
         related_name="+",
     )
+    # The pack of a locked period: served as it is, never made again, never pruned.
+    kept = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
