@@ -115,7 +115,7 @@ def _find_known_groups(text: str, known_groups: Iterable[str]) -> list[tuple[int
         # Names that normalise alike ("Policy & Procedures Sub Group" and "Policy and
         # Procedures Sub Group") are one group: the first passed, usually its name, wins.
         if key and key not in names:
-            names[key] = name
+            names[key] = name.strip()
     if not names:
         return []
     normalised, starts, ends = _normalise_mapped(text)

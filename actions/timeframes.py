@@ -113,6 +113,9 @@ def _read_dates(text: str) -> tuple[date | None, date | None]:
             after is not None
             and after.first is not None
             and _RANGE_LINK.fullmatch(text, item.end, after.start) is not None
+            # "September 2022 – June 2022" is no range but two dates (the later one due):
+            # which of them is mistyped is not guessed at.
+            and (item.first is None or item.first <= after.last)
         )
         if item.first is None or item.last is None:
             # "June – September 2022": the month takes the year of the range's end, and
@@ -238,7 +241,7 @@ _TBC = re.compile(
 )
 # "to be completed", "not yet complete" state a plan, not a completion.
 _COMPLETE = re.compile(
-    r"(?<!be )(?<!being )(?<!not )(?<!yet )(?<!partially )(?<!nearly )(?<!almost )"
+    r"(?<!be\s)(?<!being\s)(?<!not\s)(?<!yet\s)(?<!partially\s)(?<!nearly\s)(?<!almost\s)"
     r"\bcomplet(?:e|ed)\b",
     re.IGNORECASE,
 )
