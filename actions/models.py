@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,9 +73,19 @@ class ActionQuerySet(models.QuerySet):
         return self.order_by("outcome__position", "position", "pk")
 
     def with_latest_update(self):
-        """Annotate each action with its current rating (its latest update) and its date."""
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
+        """Annotate each action with its current rating (its latest accepted update) and its
+        date, and the number of its updates waiting for the chair's review."""
+        Status = ProgressUpdate.Status
+        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        latest = updates.filter(status=Status.ACCEPTED).order_by(
             "-reported_on", "-created_at", "-pk"
+        )
+        waiting = (
+            updates.filter(status=Status.SUBMITTED)
+            .order_by()
+            .values("action")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
         return self.annotate(
             current_rating_id=Subquery(latest.values("rating_id")[:1]),
@@ -83,6 +94,7 @@ class ActionQuerySet(models.QuerySet):
             current_scale=Subquery(latest.values("rating__scale")[:1]),
             current_commentary=Subquery(latest.values("commentary")[:1]),
             last_updated_on=Subquery(latest.values("reported_on")[:1]),
+            waiting_reviews=Coalesce(Subquery(waiting), 0),
         )
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.filters import ActionFilter
@@ -10,7 +11,9 @@ from actions.history import change_log
 from actions.models import ProgressUpdate
 from actions.progress import record_progress
 from actions.queries import actions_for_display, partnership_actions, ratings_by_id
+from actions.review import returned_to
 from plans.access import access_for, action_for_user
+from reporting.locks import lock_note
 
 PAGE_SIZE = 50
 
@@ -58,9 +61,10 @@ def action_detail(request, slug, pk):
     )[0]
     updates = (
         ProgressUpdate.objects.filter(action=action)
-        .select_related("rating", "author")
+        .select_related("rating", "author", "reviewed_by")
         .order_by("-reported_on", "-created_at", "-pk")
     )
+    can_update = access.can_update(action)
     return render(
         request,
         "actions/action_detail.html",
@@ -71,7 +75,10 @@ def action_detail(request, slug, pk):
             "action": action,
             "updates": updates,
             "changes": change_log(action),
-            "can_update": access.can_update(action),
+            "can_update": can_update,
+            "can_review": access.can_review(action.outcome.plan),
+            # The viewer's own update the chair returned, until the action has a newer one.
+            "returned": returned_to(access).filter(action=action).first() if can_update else None,
             "nav_dashboard": True,
         },
     )
@@ -82,23 +89,40 @@ def action_detail(request, slug, pk):
 def progress_update(request, slug, pk):
     """The chair's two-minute form: rating, commentary, evidence, date."""
     access, action = action_for_user(request, slug, pk, update=True)
+    plan = action.outcome.plan
     form = ProgressUpdateForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
-        record_progress(action=action, author=request.user, **form.cleaned_data)
-        messages.success(request, f"Update saved for action {action.number or action}.")
+        update = record_progress(action=action, author=request.user, **form.cleaned_data)
+        number = action.number or action
+        if update.status == ProgressUpdate.Status.SUBMITTED:
+            saved = (
+                f"Update sent for review for action {number}: it rates the action once the "
+                f"chair of {plan.group.name} (or business support staff) accepts it."
+            )
+        else:
+            saved = f"Update saved for action {number}."
+        # A correction about a day a locked pack covers: saved, but that pack stays as it is.
+        note = lock_note(plan, update.reported_on)
+        messages.success(request, f"{saved} {note}".strip())
         if request.POST.get("next_page") == "plan":
-            return redirect(f"{action.outcome.plan.get_absolute_url()}#action-{action.pk}")
+            return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
         return redirect(action.get_absolute_url())
+    # Warn before saving when the date shown (today, or the one typed) is in a locked pack.
+    day = form.cleaned_data.get("reported_on") if form.is_bound else None
     return render(
         request,
         "actions/progress_form.html",
         {
             "access": access,
             "partnership": access.partnership,
-            "plan": action.outcome.plan,
+            "plan": plan,
             "action": action,
             "form": form,
-            "current": action.progress_updates.select_related("rating").first(),
+            "current": action.progress_updates.filter(status=ProgressUpdate.Status.ACCEPTED)
+            .select_related("rating")
+            .first(),
+            "returned": returned_to(access).filter(action=action).first(),
+            "lock_note": lock_note(plan, day or timezone.localdate()),
             "next_page": request.GET.get("from", request.POST.get("next_page", "")),
             "nav_dashboard": True,
         },

@@ -244,6 +244,10 @@ elif DEBUG:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The site's address, for links in emails sent outside a request (reporting.reminders):
+# scheme and host, with no path, e.g. https://plans.example.org.
+MSCP_SITE_URL = os.environ.get("MSCP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Logs go to standard output, where systemd's journal (or a container runtime) keeps them.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
 LOGGING = {

@@ -50,6 +50,16 @@ class Access:
             return True
         return self.role == Membership.Role.CHAIR and plan.group_id in self.group_ids
 
+    def can_review(self, plan: Plan) -> bool:
+        """Staff and the chairs of the group owning the plan review its leads' updates (and
+        their own updates to it need no review: actions.review.status_on_entry)."""
+        return self.can_update_plan(plan)
+
+    @property
+    def is_reviewer(self) -> bool:
+        """Whether some plan's updates may wait for this user's review."""
+        return self.can_edit or (self.role == Membership.Role.CHAIR and bool(self.group_ids))
+
     def can_update(self, action) -> bool:
         """Staff; a chair of the group owning the plan; or a chair or lead the action names."""
         if self.can_update_plan(action.outcome.plan):
@@ -74,6 +84,13 @@ class Access:
     def require_risks(self) -> None:
         if not self.can_see_risks:
             raise self.refuse("The risk log is for board members and business support staff.")
+
+    def require_reviewer(self) -> None:
+        if not self.is_reviewer:
+            raise self.refuse(
+                "Updates are reviewed by the chairs of the groups that own the plans, "
+                "and by business support staff."
+            )
 
     def require_audit(self) -> None:
         if not self.can_edit:
@@ -142,6 +159,37 @@ def action_for_user(
     return access, action
 
 
+def update_for_review(request, slug: str, pk: int):
+    """(access, progress update) for an update of a live action of the user's partnership
+    that the user may review (404 elsewhere; 403 unless staff or a chair of the plan's
+    group). Whether it still waits for a review is actions.review's to say."""
+    from actions.models import ProgressUpdate
+
+    access = access_for(request, slug)
+    update = object_in_partnership(
+        access,
+        ProgressUpdate.objects.filter(
+            action__deleted_at__isnull=True,
+            action__outcome__deleted_at__isnull=True,
+            action__outcome__plan__deleted_at__isnull=True,
+        ).select_related(
+            "action__outcome__plan__group",
+            "action__outcome__priority",
+            "rating",
+            "author",
+            "reviewed_by",
+        ),
+        pk,
+        "action__outcome__plan__group__partnership",
+    )
+    if not access.can_review(update.action.outcome.plan):
+        raise access.refuse(
+            "Updates are reviewed by the chair of the group that owns the plan, "
+            "or by business support staff."
+        )
+    return access, update
+
+
 def meeting_for_user(request, slug: str, pk: int, *, edit: bool = False):
     """(access, meeting) for a meeting of a live group of the user's partnership."""
     from reporting.models import Meeting
@@ -149,7 +197,9 @@ def meeting_for_user(request, slug: str, pk: int, *, edit: bool = False):
     access = access_for(request, slug)
     meeting = object_in_partnership(
         access,
-        Meeting.objects.filter(group__deleted_at__isnull=True).select_related("group__partnership"),
+        Meeting.objects.filter(group__deleted_at__isnull=True).select_related(
+            "group__partnership", "locked_by"
+        ),
         pk,
         "group__partnership",
     )

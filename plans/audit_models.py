@@ -23,6 +23,8 @@ class AuditKind(models.TextChoices):
     IMPORT_PREVIEWED = "import_previewed", "Import previewed"
     IMPORT_CONFIRMED = "import_confirmed", "Import confirmed"
     AUDIT_PRUNED = "audit_pruned", "Audit log pruned"
+    MEETING_LOCKED = "meeting_locked", "Meeting pack locked"
+    MEETING_UNLOCKED = "meeting_unlocked", "Meeting pack unlocked"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -1,7 +1,17 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 
-from plans.models import Group, Outcome, Plan, Priority, RagRating, Theme, hex_colour
+from plans.models import (
+    Group,
+    Outcome,
+    Partnership,
+    Plan,
+    Priority,
+    RagRating,
+    Theme,
+    hex_colour,
+)
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -363,3 +373,110 @@ class GroupForm(EditForm):
         check_unique(self, "name", groups, "group")
         check_unique(self, "short_name", groups, "group")
         return cleaned
+
+
+class RollForwardForm(GovukForm, forms.Form):
+    """Year end: the new plan's title and period, the actions it carries, and whether to
+    renumber them (plans.roll_forward). The actions' checkboxes are laid out by the page,
+    grouped by outcome with each action's rating and timeframe."""
+
+    title = forms.CharField(
+        label="Title of the new plan",
+        max_length=300,
+        error_messages={"required": "Enter the new plan's title"},
+        widget=forms.TextInput(attrs={"spellcheck": "true"}),
+    )
+    period = forms.CharField(
+        label="Period",
+        max_length=40,
+        help_text="For example, 2025-26.",
+        error_messages={"required": "Enter the period the new plan covers, for example 2025-26"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    actions = forms.TypedMultipleChoiceField(
+        label="Actions to carry forward",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one action to carry forward",
+            "invalid_choice": "Choose actions of this plan: the page may be out of date, "
+            "open it again",
+        },
+    )
+    renumber = forms.BooleanField(
+        label="Renumber the actions",
+        required=False,
+        help_text="Number the new plan's outcomes 1, 2, 3 and their actions 1.1, 1.2 in "
+        "their new order. Leave unticked to keep every number as it is written now.",
+    )
+
+    def __init__(self, *args, plan, action_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["actions"].choices = [(pk, pk) for pk in action_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        title, period = cleaned.get("title"), cleaned.get("period")
+        if title and period:
+            clash = Plan.objects.filter(
+                group=self.plan.group_id,
+                title__iexact=title,
+                period__iexact=period,
+                deleted_at__isnull=True,
+            )
+            if clash.exists():
+                self.add_error(
+                    "period",
+                    f"{self.plan.group.name} already has a plan with this title for {period}: "
+                    "choose another period or title",
+                )
+        return cleaned
+
+
+class UpdateCycleForm(GovukForm, forms.ModelForm):
+    """The partnership's update cycle: how long before each meeting updates open and are due,
+    and when leads still to update are reminded (reporting.periods)."""
+
+    class Meta:
+        model = Partnership
+        fields = ["updates_open_days", "updates_due_days", "reminder_days"]
+        labels = {
+            "updates_open_days": "Updates open this many days before a meeting",
+            "updates_due_days": "Updates are due this many days before a meeting",
+            "reminder_days": "Reminders go this many days before the deadline",
+        }
+        help_texts = {
+            "updates_open_days": "Leads and chairs are first emailed on that day.",
+            "updates_due_days": "The deadline: the chair is sent the list of missing updates "
+            "the day after it.",
+            "reminder_days": "To the leads who have not yet given their updates.",
+        }
+        error_messages = {
+            name: {
+                "required": "Enter a number of days",
+                "invalid": "Enter a whole number of days, for example 10",
+                "min_value": "Enter 0 days or more",
+            }
+            for name in ["updates_open_days", "updates_due_days", "reminder_days"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators.append(MaxValueValidator(CYCLE_MAX_DAYS, LONGEST))
+            field.widget.attrs.update({"max": CYCLE_MAX_DAYS, "inputmode": "numeric"})
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, due = cleaned.get("updates_open_days"), cleaned.get("updates_due_days")
+        if opens is not None and due is not None and opens < due:
+            self.add_error(
+                "updates_open_days",
+                f"Updates must open on or before the day they are due: enter at least {due} days",
+            )
+        return cleaned
+
+
+CYCLE_MAX_DAYS = 365
+LONGEST = f"Enter {CYCLE_MAX_DAYS} days or fewer"

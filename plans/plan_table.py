@@ -194,6 +194,12 @@ def action_row(
     updated = ""
     if action.last_updated_on:
         updated = f'<br><span class="app-meta">{short_date(action.last_updated_on)}</span>'
+    waiting = action.waiting_reviews  # leads' updates not yet accepted (with_latest_update)
+    if waiting:
+        plural = "" if waiting == 1 else "s"
+        updated += (
+            f'<br><span class="app-meta">{e(waiting)} update{plural} waiting for review</span>'
+        )
     html += f'<td data-label="Rating">{rag_tag(action.current_rating)}{updated}</td>'
     commentary = lines(action.current_commentary or "") or EMPTY
     return html + f'<td data-label="Latest commentary">{commentary}</td></tr>'

@@ -28,7 +28,7 @@ from plans.edit_support import (
 )
 from plans.editing import Counted, RestoreRefused, ancestors, next_position
 from plans.editing import restore as restore_obj
-from plans.forms import GroupForm, RatingForm, ThemeForm
+from plans.forms import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
 from plans.models import Group, RagRating, Theme
 
 GET_POST = ["GET", "POST"]
@@ -37,6 +37,11 @@ SECTIONS = [
     ("ratings", "RAG ratings", "The partnership's own ratings, their definitions and colours."),
     ("groups", "Groups", "The board, subgroups and task groups, and the names plans use for them."),
     ("members", "Members", "Who can sign in, their role and their groups."),
+    (
+        "cycle",
+        "Update cycle",
+        "When leads are asked for updates before each meeting, and reminded.",
+    ),
     (
         "deleted",
         "Recently deleted",
@@ -267,6 +272,22 @@ def group_edit(request, slug, pk):
         saved=lambda group: f"Saved the group {group.name}.",
         redirect_to=lambda group: reverse("plans:groups", args=[slug]),
     )
+
+
+# The update cycle
+
+
+@login_required
+@require_http_methods(GET_POST)
+def update_cycle(request, slug):
+    """The partnership's numbers of days for every meeting's period (reporting.periods)."""
+    access = staff_access(request, slug)
+    form = UpdateCycleForm(posted(request), instance=access.partnership)
+    if request.method == "POST" and form.is_valid():
+        form.save(commit=False).save(update_fields=list(form.fields))
+        messages.success(request, "Saved the update cycle.")
+        return redirect("plans:cycle", slug)
+    return list_page(request, access, "cycle", "cycle.html", form=form, submit_label="Save")
 
 
 # Recently deleted

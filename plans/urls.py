@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import audit_views, edit_views, member_views, settings_views, views
+from plans import audit_views, edit_views, member_views, roll_views, settings_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/new/", edit_views.plan_create, name="plan_create"),
     path("plans/<int:pk>/edit/", edit_views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/delete/", edit_views.plan_delete, name="plan_delete"),
+    path("plans/<int:pk>/roll-forward/", roll_views.roll_forward_plan, name="roll_forward"),
     path("plans/<int:pk>/priorities/new/", edit_views.priority_create, name="priority_create"),
     path("priorities/<int:pk>/edit/", edit_views.priority_edit, name="priority_edit"),
     path("priorities/<int:pk>/delete/", edit_views.priority_delete, name="priority_delete"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("settings/members/new/", member_views.member_add, name="member_add"),
     path("settings/members/<int:pk>/edit/", member_views.member_edit, name="member_edit"),
     path("settings/members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
+    path("settings/update-cycle/", settings_views.update_cycle, name="cycle"),
     path("settings/deleted/", settings_views.deleted_list, name="deleted"),
     path("settings/deleted/<str:kind>/<int:pk>/restore/", settings_views.restore, name="restore"),
     path("settings/audit/", audit_views.audit_log, name="audit"),

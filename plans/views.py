@@ -25,6 +25,7 @@ from actions.queries import (
     ratings_by_id,
     theme_coverage,
 )
+from actions.review import returned_to, waiting_counts
 from plans.access import access_for, plan_for_user
 from plans.models import Membership, RagRating, readable_text_colour
 from plans.plan_table import Links, TableContext, table_body
@@ -62,7 +63,19 @@ def home(request):
                 "due_soon": [a for a in actions if a.due_date and a.due_date <= due_by],
                 "next_meeting": upcoming,
                 "due_by": due_by,
+                # What came back to a lead (staff's updates are never returned, and board
+                # members give none).
+                "returned": list(returned_to(access)[:LIST_LIMIT])
+                if access.role == Membership.Role.CHAIR
+                else [],
             }
+        )
+    # What waits for this chair's or staff member's review, in every partnership at once.
+    waiting = waiting_counts(request.user, [section["access"] for section in sections])
+    for section in sections:
+        access = section["access"]
+        section["waiting_count"] = (
+            waiting.get(access.partnership.pk, 0) if access.is_reviewer else None
         )
     context = {"sections": sections, "nav_home": True}
     if len(sections) == 1:

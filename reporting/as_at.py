@@ -2,8 +2,14 @@
 
 A pack must say the same thing whenever it is produced. So an update counts "as at" a
 meeting only if it was about a day up to the meeting (reported_on) *and* had been entered by
-the end of that day (created_at): an update typed in later, even about an earlier date, does
-not rewrite a past meeting's pack.
+the cut-off, the end of that day (created_at): an update typed in later, even about an
+earlier date, does not rewrite a past meeting's pack.
+
+Only accepted updates count, and a lead's update is entered when the chair accepts it
+(reviewed_at), not when it was typed: until then it rated nothing, so a pack made before the
+acceptance did not show it, and one made afterwards must not either. Submitted and returned
+updates never count. A locked meeting's cut-off is its lock, if that came before the end of
+its day: what is entered or accepted after the lock shows from the next meeting's pack.
 """
 
 import datetime
@@ -23,11 +29,31 @@ class Update:
     scale: str
     rating_id: int
     pk: int = 0
+    accepted: bool = True  # submitted for review or returned: False
+    reviewed_at: datetime.datetime | None = None  # accepted as made: None
+
+    @property
+    def entered_at(self) -> datetime.datetime:
+        """When it began to rate the action: its acceptance, for a reviewed update."""
+        if self.reviewed_at is None:
+            return self.created_at
+        return max(self.created_at, self.reviewed_at)
 
 
-def latest_as_at(updates, cutoff: datetime.datetime) -> Update | None:
-    """The update current at the cut-off (the end of the meeting day, as an aware datetime)."""
-    known = [u for u in updates if u.reported_on <= cutoff.date() and u.created_at <= cutoff]
+def cutoff_for(end_of_meeting_day: datetime.datetime, locked_at: datetime.datetime | None):
+    """A meeting's cut-off: the end of its day, or its lock if that came first."""
+    if locked_at is None:
+        return end_of_meeting_day
+    return min(end_of_meeting_day, locked_at)
+
+
+def latest_as_at(
+    updates, cutoff: datetime.datetime, day: datetime.date | None = None
+) -> Update | None:
+    """The update current at the cut-off (an aware datetime): the latest accepted one dated
+    up to the meeting day (default: the cut-off's date) and entered by the cut-off."""
+    day = cutoff.date() if day is None else day
+    known = [u for u in updates if u.accepted and u.reported_on <= day and u.entered_at <= cutoff]
     return max(known, key=lambda u: (u.reported_on, u.created_at, u.pk), default=None)
 
 

@@ -37,8 +37,8 @@ FORMATS = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
 RENDERED_IN_REQUEST = {"xlsx"}
 
 # The newest renders kept of each subject and format; older ones are deleted after each new
-# render. (Issue 6's packs of locked periods will be exempt: kept, and served whatever the
-# fingerprint says. Both rules live here, in prune_renders and find_render.)
+# render. The packs of locked meetings are exempt: kept, and served whatever the fingerprint
+# says (prune_renders and find_render).
 KEEP_RENDERS = 3
 
 
@@ -77,7 +77,11 @@ def pack_filename(partnership: Partnership, what: str, day: datetime.date, fmt: 
 
 def meeting_pack(meeting: Meeting) -> tuple[Pack, str]:
     """The pack of a meeting (every plan it covers, as at its date), and what it covers."""
-    return pack_for_meeting(meeting), f"{meeting.group.short_name} meeting"
+    return pack_for_meeting(meeting), meeting_what(meeting)
+
+
+def meeting_what(meeting: Meeting) -> str:
+    return f"{meeting.group.short_name} meeting"
 
 
 def plan_pack(plan: Plan, as_at: datetime.date) -> tuple[Pack, str]:
@@ -244,18 +248,30 @@ def request_stored_pack(
     """A stored render of the subject's pack as it would be made now: a ready one that says
     the same (its fingerprint matches), else one already queued or being made, else a new
     queued one, with created=True: the caller renders it or queues the task (reporting.tasks.
-    start_render). A ready one comes with its content; the others without."""
-    pack, what = subject.pack(as_at)
-    fingerprint = pack_fingerprint(pack, fmt)
-    renders = subject.renders(fmt).filter(as_at=pack.as_at)
+    start_render). A ready one comes with its content; the others without.
+
+    A locked meeting's pack is the one kept at its lock (find_render), whatever the pack
+    would say now, so it is not built here; a new kept render is queued only if the lock's
+    is missing or failed."""
+    meeting = subject.meeting
+    kept_since = meeting.locked_at if meeting is not None else None
+    if kept_since is not None:
+        fingerprint, as_at, what = "", meeting.held_on, meeting_what(meeting)
+    else:
+        pack, what = subject.pack(as_at)
+        fingerprint, as_at = pack_fingerprint(pack, fmt), pack.as_at
+    renders = subject.renders(fmt).filter(as_at=as_at)
     with transaction.atomic():
         # One request at a time per partnership from here to the insert (a row lock; SQLite
         # serialises writes anyway), so two clicks at once queue one render, not two.
         Partnership.objects.select_for_update().only("pk").get(pk=subject.partnership.pk)
-        ready = find_render(renders, fingerprint)
+        ready = find_render(renders, fingerprint, kept_since=kept_since)
         if ready is not None:
             return ready, False
-        pending = renders.in_progress(timezone.now()).defer("content").first()
+        pending = renders.in_progress(timezone.now())
+        if kept_since is not None:
+            pending = pending.filter(kept=True, created_at__gte=kept_since)
+        pending = pending.defer("content").first()
         if pending is not None:
             return pending, False
         stored = StoredPack.objects.create(
@@ -263,17 +279,24 @@ def request_stored_pack(
             meeting=subject.meeting,
             plan=subject.plan,
             format=fmt,
-            as_at=pack.as_at,
-            filename=pack_filename(pack.partnership, what, pack.as_at, fmt),
+            as_at=as_at,
+            filename=pack_filename(subject.partnership, what, as_at, fmt),
             content_type=FORMATS[fmt],
             requested_by=user if user is not None and user.is_authenticated else None,
+            kept=kept_since is not None,
         )
     return stored, True
 
 
-def find_render(renders, fingerprint: str) -> StoredPack | None:
-    """The newest ready render that says what the pack says now."""
-    return renders.filter(status=StoredPack.Status.READY, fingerprint=fingerprint).first()
+def find_render(renders, fingerprint: str, *, kept_since=None) -> StoredPack | None:
+    """The newest ready render that says what the pack says now. For a locked meeting
+    (kept_since: when it was locked), the newest ready one kept since the lock, whatever its
+    fingerprint: a locked period's pack is served as it was made, byte for byte, even once
+    an edit to the plan or a new layout would make it differently."""
+    ready = renders.filter(status=StoredPack.Status.READY)
+    if kept_since is not None:
+        return ready.filter(kept=True, created_at__gte=kept_since).first()
+    return ready.filter(fingerprint=fingerprint).first()
 
 
 class RenderTookTooLong(Exception):
@@ -363,11 +386,12 @@ def give_up(stored: StoredPack) -> None:
 
 def prune_renders(stored: StoredPack, keep: int = KEEP_RENDERS) -> int:
     """Delete the finished renders of the stored pack's subject and format beyond the newest
-    `keep` (renders on their way are kept). Returns how many were deleted."""
+    `keep` (renders on their way are kept, and so are the packs kept by locks, for ever,
+    unlocked or not: they are what the board was given). Returns how many were deleted."""
     finished = (
         Subject.of(stored)
         .renders(stored.format)
-        .filter(status__in=[StoredPack.Status.READY, StoredPack.Status.FAILED])
+        .filter(status__in=[StoredPack.Status.READY, StoredPack.Status.FAILED], kept=False)
     )
     old = list(finished.values_list("pk", flat=True)[keep:])
     return StoredPack.objects.filter(pk__in=old).delete()[0]

@@ -199,3 +199,59 @@ class StoredPack(models.Model):
 
 
 TOO_LONG = f"it was not ready within {RENDER_TIME_LIMIT.seconds // 60} minutes"
+
+
+class Reminder(models.Model):
+    """An email of the update cycle sent (or being sent) to one person for one meeting.
+
+    At most one of each kind per meeting and recipient: the reminders command claims this row
+    (its unique constraint decides between two runs at once) before it sends the email, so a
+    second run, or one running beside it, sends nothing twice.
+    """
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", "Updates open"
+        DEADLINE = "deadline", "Deadline reminder"
+        MISSING = "missing", "Missing updates, to the chair"
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    email = models.EmailField(help_text="The address it was sent to.")
+    actions = models.ManyToManyField(
+        "actions.Action", blank=True, related_name="+", help_text="The actions it named."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.SENDING)
+    # Why a send failed, in a line (the traceback goes to the log); the next run tries again.
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "kind"],
+                name="one_reminder_of_a_kind_per_meeting_and_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="sent_reminder_has_a_time",
+                violation_error_message="A sent reminder says when it was sent.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="failed") & ~Q(error="")) | (~Q(status="failed") & Q(error="")),
+                name="reminder_error_only_when_failed",
+                violation_error_message="A failed reminder says why; no other one has an error.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email} for {self.meeting}"

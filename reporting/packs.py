@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate, Step
 from actions.rules import is_overdue
 from plans.models import Group, Partnership, Plan, Priority, RagRating, Theme
-from reporting.as_at import Change, Update, changes_between, latest_as_at
+from reporting.as_at import Change, Update, changes_between, cutoff_for, latest_as_at
 from reporting.models import Meeting
 
 EXCEPTION_SCALES = ("off_track", "at_risk")
@@ -78,6 +78,8 @@ class Pack:
     ratings: dict[int, RagRating]
     themes: list[tuple[Theme, int, Counter]]
     generated_at: datetime.datetime
+    # When updates stopped counting: the end of the as-at day, or a locked meeting's lock.
+    cutoff: datetime.datetime | None = None
 
     @property
     def lines(self) -> list[ActionLine]:
@@ -114,6 +116,11 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
+def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
+    """When the meeting's pack stops counting updates: the end of its day, or its lock."""
+    return cutoff_for(end_of_day(meeting.held_on), meeting.locked_at)
+
+
 def plans_for_meeting(meeting: Meeting):
     """A board's meeting covers every live plan of the partnership; a subgroup's, its own."""
     plans = Plan.objects.filter(group__partnership=meeting.group.partnership_id)
@@ -131,6 +138,8 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 def pack_for_meeting(meeting: Meeting, plans=None) -> Pack:
+    """The meeting's pack; "changes since" compare with what the previous meeting's pack
+    said (as at its own lock, if it was locked)."""
     previous = previous_meeting(meeting)
     plans = plans if plans is not None else plans_for_meeting(meeting)
     return build_pack(
@@ -140,6 +149,8 @@ def pack_for_meeting(meeting: Meeting, plans=None) -> Pack:
         previous=previous.held_on if previous else None,
         title=f"{meeting.title or meeting.group.name} – {meeting.held_on:%-d %B %Y}",
         meeting=meeting,
+        cutoff=meeting_cutoff(meeting),
+        previous_cutoff=meeting_cutoff(previous) if previous else None,
     )
 
 
@@ -151,7 +162,11 @@ def build_pack(
     previous: datetime.date | None = None,
     title: str = "",
     meeting: Meeting | None = None,
+    cutoff: datetime.datetime | None = None,
+    previous_cutoff: datetime.datetime | None = None,
 ) -> Pack:
+    """Every action of the plans rated as at a day: by the updates accepted by the cut-off
+    (default: the end of the day), as reporting.as_at says."""
     plans = list(
         plans.select_related("group").prefetch_related(
             Prefetch("priorities", queryset=Priority.objects.filter(deleted_at__isnull=True))
@@ -169,18 +184,27 @@ def build_pack(
         )
         .order_by("outcome__position", "position", "pk")
     )
-    cutoff = end_of_day(as_at)
+    cutoff = cutoff or end_of_day(as_at)
+    if previous is not None and previous_cutoff is None:
+        previous_cutoff = end_of_day(previous)
     history = defaultdict(list)
     updates = {}
+    # Typed in by the cut-off (a necessary condition: reviewed_at comes later still); which
+    # of them count is as_at's rule.
     for update in (
         ProgressUpdate.objects.filter(action__in=[a.pk for a in actions], created_at__lte=cutoff)
         .select_related("author")
         .order_by()
     ):
-        ratings_scale = ratings[update.rating_id].scale
         history[update.action_id].append(
             Update(
-                update.reported_on, update.created_at, ratings_scale, update.rating_id, update.pk
+                update.reported_on,
+                update.created_at,
+                ratings[update.rating_id].scale,
+                update.rating_id,
+                update.pk,
+                accepted=update.status == ProgressUpdate.Status.ACCEPTED,
+                reviewed_at=update.reviewed_at,
             )
         )
         updates[update.pk] = update
@@ -203,7 +227,10 @@ def build_pack(
                 plan_pack.priorities.insert(0, blocks[key])
             outcome_blocks[outcome.pk] = OutcomeBlock(outcome)
             blocks[key].outcomes.append(outcome_blocks[outcome.pk])
-        line = _line(action, history[action.pk], updates, ratings, cutoff, previous, as_at)
+        line = _line(
+            action, history[action.pk], updates, ratings,
+            as_at=as_at, cutoff=cutoff, previous=previous, previous_cutoff=previous_cutoff,
+        )  # fmt: skip
         outcome_blocks[outcome.pk].lines.append(line)
         blocks[outcome.plan_id, outcome.priority_id].counts[line.scale] += 1
         plan_pack.counts[line.scale] += 1
@@ -220,12 +247,15 @@ def build_pack(
         ratings=ratings,
         themes=_theme_coverage(partnership, by_plan.values()),
         generated_at=timezone.now(),
+        cutoff=cutoff,
     )
 
 
-def _line(action, history, updates, ratings, cutoff, previous, as_at) -> ActionLine:
-    current = latest_as_at(history, cutoff)
-    before = latest_as_at(history, end_of_day(previous)) if previous else None
+def _line(
+    action, history, updates, ratings, *, as_at, cutoff, previous, previous_cutoff
+) -> ActionLine:
+    current = latest_as_at(history, cutoff, as_at)
+    before = latest_as_at(history, previous_cutoff, previous) if previous else None
     rating = ratings.get(current.rating_id) if current else None
     return ActionLine(
         action=action,

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reporting import views
+from reporting import cycle_views, lock_views, views
 
 
 class PackFormat:
@@ -21,8 +21,12 @@ app_name = "reporting"
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/calendar/", cycle_views.meeting_calendar, name="meeting_calendar"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/lock/", lock_views.meeting_lock, name="meeting_lock"),
+    path("meetings/<int:pk>/unlock/", lock_views.meeting_unlock, name="meeting_unlock"),
+    path("meetings/<int:pk>/updates/", cycle_views.meeting_updates, name="meeting_updates"),
     path("meetings/<int:pk>/pack.<pack_format:fmt>", views.meeting_download, name="meeting_pack"),
     path("plans/<int:pk>/pack.<pack_format:fmt>", views.plan_download, name="plan_pack"),
     path("pack.<pack_format:fmt>", views.partnership_download, name="partnership_pack"),

@@ -1,0 +1,377 @@
+"""The update cycle before a meeting, as pure rules on plain data (tested without a database).
+
+A meeting closes a reporting period: leads are asked for updates from the day it opens, the
+deadline comes some days before the meeting, and the pack is made at the meeting. These
+functions say when each notice is due, which actions still need an update, who owes each
+one, and read the dates staff paste into the meeting calendar. reporting.cycle feeds them
+from the database.
+"""
+
+import datetime
+import re
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from actions.rules import COMPLETE
+
+# The values of reporting.models.Reminder.Kind (kept here so the rules need no models).
+OPENED, DEADLINE, MISSING = "opened", "deadline", "missing"
+# Update statuses (actions.models.ProgressUpdate.Status): a returned update is not received.
+SUBMITTED, ACCEPTED = "submitted", "accepted"
+RECEIVED = frozenset({SUBMITTED, ACCEPTED})
+# Membership roles (plans.models.Membership.Role).
+STAFF, CHAIR = "staff", "chair"
+
+
+@dataclass(frozen=True)
+class Period:
+    opens: datetime.date
+    due: datetime.date
+    meeting: datetime.date
+
+    def __contains__(self, day: datetime.date) -> bool:
+        """Whether an update dated this day is one for this period (up to the meeting)."""
+        return self.opens <= day <= self.meeting
+
+
+def default_dates(
+    held_on: datetime.date, *, open_days: int, due_days: int
+) -> tuple[datetime.date, datetime.date]:
+    """The partnership's usual opening day and deadline for a meeting on held_on."""
+    return (
+        held_on - datetime.timedelta(days=open_days),
+        held_on - datetime.timedelta(days=due_days),
+    )
+
+
+def period_for(
+    held_on: datetime.date,
+    opens: datetime.date | None = None,
+    due: datetime.date | None = None,
+    *,
+    open_days: int,
+    due_days: int,
+) -> Period:
+    """The meeting's period: its own dates, and the partnership's defaults for any left blank
+    (meetings made before periods existed have none). A default never crosses a date that was
+    set: a blank deadline is no earlier than a set opening day, and the other way round."""
+    default_opens, default_due = default_dates(held_on, open_days=open_days, due_days=due_days)
+    if opens is None and due is None:
+        return Period(default_opens, default_due, held_on)
+    if opens is None:
+        return Period(min(default_opens, due), due, held_on)
+    if due is None:
+        return Period(opens, max(default_due, opens), held_on)
+    return Period(opens, due, held_on)
+
+
+def notice_due(today: datetime.date, period: Period, *, reminder_days: int) -> str | None:
+    """Which notice the reminders command sends today, if any: the first notice once the
+    period is open, a reminder from reminder_days before the deadline up to the deadline day
+    itself (updates "by Friday" may still come on Friday), and the chair's list of missing
+    updates after it, until the meeting. One kind a day, so a late first run of the command
+    sends the notice of the day, not a pile of them."""
+    if today < period.opens or today >= period.meeting:
+        return None
+    if today > period.due:
+        return MISSING
+    if today >= period.due - datetime.timedelta(days=reminder_days):
+        return DEADLINE
+    return OPENED
+
+
+# Which actions still need an update
+
+
+@dataclass(frozen=True)
+class UpdateFact:
+    reported_on: datetime.date
+    status: str
+    scale: str | None
+    order: tuple = ()  # (created_at, pk): breaks ties between updates of the same day
+
+
+def scale_before(updates: Iterable[UpdateFact], day: datetime.date) -> str | None:
+    """The action's rating on the fixed scale just before `day`: its latest accepted update
+    dated earlier (only accepted updates rate an action)."""
+    known = [u for u in updates if u.status == ACCEPTED and u.reported_on < day]
+    latest = max(known, key=lambda u: (u.reported_on, u.order), default=None)
+    return latest.scale if latest else None
+
+
+def needs_update(updates: Iterable[UpdateFact], period: Period) -> bool:
+    """A live action is asked for an update unless it was complete when the period opened."""
+    return scale_before(updates, period.opens) != COMPLETE
+
+
+def received(updates: Iterable[UpdateFact], period: Period) -> bool:
+    """An update dated within the period that is submitted or accepted; one returned by the
+    chair is not received (the lead answers it with a new update)."""
+    return any(u.status in RECEIVED and u.reported_on in period for u in updates)
+
+
+# Who owes each update
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A person an action's lead (or one of its steps' leads) names."""
+
+    person_id: int
+    name: str
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user's standing in the partnership, as far as the reminders need it."""
+
+    user_id: int
+    role: str
+    group_ids: frozenset = frozenset()
+    email: str = ""
+    active: bool = True
+
+    @property
+    def reachable(self) -> bool:
+        return self.active and bool(self.email)
+
+
+def may_update(member: Member | None, *, plan_group_id: int, leads_it: bool) -> bool:
+    """Whether the member may add an update to the action: plans.access.Access.can_update on
+    plain data (staff; a chair of the plan's group; a chair the action's leads name)."""
+    if member is None or not member.active:
+        return False
+    if member.role == STAFF:
+        return True
+    return member.role == CHAIR and (plan_group_id in member.group_ids or leads_it)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """Who is asked for one action's update: its leads' users who can give it, else the
+    chairs of the group owning the plan (via_chairs)."""
+
+    user_ids: tuple[int, ...]
+    via_chairs: bool
+
+
+def owed_by(
+    *,
+    leads: Iterable[Lead],
+    chair_user_ids: Iterable[int],
+    members: Mapping[int, Member],
+    plan_group_id: int,
+) -> Owed:
+    """A lead who is not a user, has no email address, or may not update the action is not
+    asked; if none of its leads can be asked, the chairs are, so that someone always is (or
+    no one, when the group has no chair who can: staff see it on the board)."""
+    lead_users = [
+        lead.user_id
+        for lead in leads
+        if lead.user_id is not None
+        and lead.user_id in members
+        and members[lead.user_id].reachable
+        and may_update(members[lead.user_id], plan_group_id=plan_group_id, leads_it=True)
+    ]
+    if lead_users:
+        return Owed(tuple(dict.fromkeys(lead_users)), via_chairs=False)
+    chairs = [
+        user_id
+        for user_id in chair_user_ids
+        if user_id in members
+        and members[user_id].reachable
+        and may_update(members[user_id], plan_group_id=plan_group_id, leads_it=False)
+    ]
+    return Owed(tuple(dict.fromkeys(chairs)), via_chairs=True)
+
+
+def chairs_of(
+    group_id: int,
+    *,
+    group_chairs: Iterable[tuple[int, int]],
+    chair_memberships: Iterable[tuple[int, int]],
+) -> list[int]:
+    """The users who chair a group: those of the people named its chairs (Group.chairs) and
+    the members with the chair role who sit on it (Membership.groups), as (group, user)."""
+    users = [user for group, user in group_chairs if group == group_id]
+    users += [user for group, user in chair_memberships if group == group_id]
+    return list(dict.fromkeys(users))
+
+
+# Counting
+
+
+@dataclass
+class Tally:
+    received: int = 0
+    outstanding: int = 0
+    missing: list = field(default_factory=list)  # what is outstanding (actions, or items)
+
+    @property
+    def total(self) -> int:
+        return self.received + self.outstanding
+
+    def add(self, action, is_received: bool) -> None:
+        if is_received:
+            self.received += 1
+        else:
+            self.outstanding += 1
+            self.missing.append(action)
+
+
+def tally(rows: Iterable[tuple[object, object, bool]]) -> dict[object, Tally]:
+    """(key, action, received) → a Tally per key, in the order keys first appear."""
+    tallies: dict[object, Tally] = {}
+    for key, action, is_received in rows:
+        tallies.setdefault(key, Tally()).add(action, is_received)
+    return tallies
+
+
+# Who is sent what
+
+
+def leads_to_notify(
+    owed: Mapping[int, Owed], *, outstanding: Container[int], already: Container[int]
+) -> dict[int, list[int]]:
+    """user → the outstanding actions they are asked for (action id → Owed), leaving out
+    users already sent this notice for the meeting (their row exists)."""
+    asked: dict[int, list[int]] = {}
+    for action_id, owing in owed.items():
+        if action_id not in outstanding:
+            continue
+        for user_id in owing.user_ids:
+            if user_id not in already:
+                asked.setdefault(user_id, []).append(action_id)
+    return asked
+
+
+def chairs_to_tell(
+    outstanding: Iterable[tuple[int, int]],
+    *,
+    meeting_group_id: int,
+    board_meeting: bool,
+    chairs: Mapping[int, Iterable[int]],
+    already: Container[int] = (),
+) -> dict[int, list[int]]:
+    """chair → the missing updates to list for them, from (action id, owning group id): the
+    chairs of the group that meets hear of every one; at a board meeting, the chairs of each
+    plan's owning group hear of their own plans' too."""
+    told: dict[int, list[int]] = {}
+    for action_id, group_id in outstanding:
+        users = list(chairs.get(meeting_group_id, ()))
+        if board_meeting:
+            users += chairs.get(group_id, ())
+        for user_id in dict.fromkeys(users):
+            if user_id not in already:
+                told.setdefault(user_id, []).append(action_id)
+    return told
+
+
+# The meeting calendar: dates as staff type or paste them
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+WORDS = re.compile(r"(?:([a-z]+),?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+
+
+class NotADate(ValueError):
+    pass
+
+
+def parse_uk_date(text: str) -> datetime.date:
+    """15/09/2024, 15.9.24, 15 September 2024, Sun 15th Sept 2024 or 2024-09-15: day first,
+    as people in the UK write it. Raises NotADate saying what is wrong, in plain words."""
+    value = " ".join(text.strip().lower().split())
+    if match := ISO.fullmatch(value):
+        year, month, day = (int(part) for part in match.groups())
+        return real_date(year, month, day, text)
+    if match := NUMERIC.fullmatch(value):
+        day, month, year = match.groups()
+        year = int(year) + (2000 if len(year) == 2 else 0)
+        return real_date(year, int(month), int(day), text)
+    if match := WORDS.fullmatch(value):
+        weekday, day, month_name, year = match.groups()
+        if month_name not in MONTHS:
+            raise NotADate(f"“{month_name}” is not a month")
+        date = real_date(int(year), MONTHS[month_name], int(day), text)
+        if weekday is not None:
+            if weekday not in WEEKDAYS:
+                raise NotADate(f"“{weekday}” is not a day of the week")
+            if WEEKDAYS[weekday] != date.weekday():
+                raise NotADate(f"{date:%-d %B %Y} is a {date:%A}, not a {weekday.capitalize()}")
+        return date
+    raise NotADate("enter a date like 15/09/2024, 15 September 2024 or 2024-09-15")
+
+
+def real_date(year: int, month: int, day: int, text: str) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise NotADate(f"“{text.strip()}” is not a real date") from None
+
+
+@dataclass(frozen=True)
+class LineError:
+    number: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.number}: {self.message}"
+
+
+def parse_calendar(text: str) -> tuple[list[tuple[int, datetime.date]], list[LineError]]:
+    """One date a line (blank lines skipped): (line number, date) in the order given, and an
+    error for each line that is not a date or repeats an earlier one."""
+    dates, errors, seen = [], [], {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            date = parse_uk_date(line)
+        except NotADate as problem:
+            errors.append(LineError(number, str(problem)))
+            continue
+        if date in seen:
+            errors.append(LineError(number, f"{date:%-d %B %Y} is on line {seen[date]} too"))
+            continue
+        seen[date] = number
+        dates.append((number, date))
+    return dates, errors
