@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db import models, transaction
+from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,26 +76,30 @@ class ActionQuerySet(models.QuerySet):
 
     def with_latest_update(self):
         """Annotate each action with its current rating (its latest accepted update) and its
-        date, and the number of its updates waiting for the chair's review."""
+        date, and the number of its updates waiting for the chair's review.
+
+        The current update is the one marked is_current (kept by refresh_current_updates on
+        every write), joined in rather than found by a subquery per field: the subqueries cost
+        more to compile than the pages cost to render.
+        """
         Status = ProgressUpdate.Status
-        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
-        latest = updates.filter(status=Status.ACCEPTED).order_by(
-            "-reported_on", "-created_at", "-pk"
-        )
         waiting = (
-            updates.filter(status=Status.SUBMITTED)
+            ProgressUpdate.objects.filter(action=OuterRef("pk"), status=Status.SUBMITTED)
             .order_by()
             .values("action")
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return self.annotate(
-            current_rating_id=Subquery(latest.values("rating_id")[:1]),
-            current_rating_label=Subquery(latest.values("rating__label")[:1]),
-            current_rating_colour=Subquery(latest.values("rating__colour")[:1]),
-            current_scale=Subquery(latest.values("rating__scale")[:1]),
-            current_commentary=Subquery(latest.values("commentary")[:1]),
-            last_updated_on=Subquery(latest.values("reported_on")[:1]),
+        current = FilteredRelation(
+            "progress_updates", condition=Q(progress_updates__is_current=True)
+        )
+        return self.annotate(current_update=current).annotate(
+            current_rating_id=F("current_update__rating_id"),
+            current_rating_label=F("current_update__rating__label"),
+            current_rating_colour=F("current_update__rating__colour"),
+            current_scale=F("current_update__rating__scale"),
+            current_commentary=F("current_update__commentary"),
+            last_updated_on=F("current_update__reported_on"),
             waiting_reviews=Coalesce(Subquery(waiting), 0),
         )
 
@@ -223,6 +229,9 @@ class ProgressUpdate(models.Model):
     challenge = models.TextField(
         blank=True, help_text="The chair's reason for returning the update."
     )
+    # The action's latest accepted update (refresh_current_updates keeps it): what rates the
+    # action on the pages. Packs work out their own "as at" from the whole history.
+    is_current = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["action", "-reported_on", "-created_at", "-pk"]
@@ -234,11 +243,21 @@ class ProgressUpdate(models.Model):
                 name="returned_update_says_why",
                 violation_error_message="Say why the update is returned.",
             ),
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=Q(is_current=True),
+                name="one_current_update_per_action",
+            ),
         ]
         indexes = [models.Index(fields=["action", "status"], name="update_action_status_idx")]
 
     def __str__(self):
         return f"{self.action.number} {self.rating} on {self.reported_on:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            refresh_current_updates([self.action_id])
 
     def clean(self):
         if (
@@ -247,6 +266,36 @@ class ProgressUpdate(models.Model):
             and self.rating.partnership_id != self.action.outcome.plan.group.partnership_id
         ):
             raise ValidationError({"rating": "Choose one of this partnership's ratings."})
+
+
+@receiver(post_delete, sender=ProgressUpdate)
+def update_deleted(sender, instance, **kwargs):
+    """However it was deleted (the admin deletes in bulk), its action's current update moves."""
+    refresh_current_updates([instance.action_id])
+
+
+def refresh_current_updates(action_ids) -> None:
+    """Mark each action's latest accepted update as its current one, and no other.
+
+    Call it after any write to updates that skips save() (bulk_create, queryset update or
+    delete). The actions' rows are locked first, so two updates given at once to one action
+    are marked one after the other, never both.
+    """
+    ids = sorted(set(action_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        list(Action.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        updates = ProgressUpdate.objects.filter(action__in=ids)
+        updates.filter(is_current=True).update(is_current=False)
+        latest = (
+            ProgressUpdate.objects.filter(
+                action=OuterRef("action"), status=ProgressUpdate.Status.ACCEPTED
+            )
+            .order_by("-reported_on", "-created_at", "-pk")
+            .values("pk")[:1]
+        )
+        updates.filter(pk=Subquery(latest)).update(is_current=True)
 
 
 class Risk(Tracked):

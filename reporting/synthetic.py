@@ -5,7 +5,7 @@ import random
 
 from django.db import transaction
 
-from actions.models import Action, ProgressUpdate, Step
+from actions.models import Action, ProgressUpdate, Step, refresh_current_updates
 from plans.models import Group, Outcome, Partnership, Plan, Priority, RagRating, Theme
 
 SCALES = [
@@ -109,4 +109,5 @@ def build_partnership(
             for action in actions
             for u in range(updates_per_action)
         )  # fmt: skip
+        refresh_current_updates(action.pk for action in actions)
     return partnership

@@ -55,7 +55,8 @@ def write_timings(environment, **kwargs):
 
 
 class Chair(HttpUser):
-    wait_time = between(0.5, 2)
+    # A chair reads a page for a few seconds before the next click: 1 to 5 s, an eager one.
+    wait_time = between(1, 5)
 
     def on_start(self):
         self.username = f"load-chair-{(next(next_user) - 1) % USERS + 1}"
