@@ -90,6 +90,15 @@ class MeetingForm(GovukForm, forms.ModelForm):
                 due_days=self.partnership.updates_due_days,
             )
             cleaned["updates_open_on"], cleaned["updates_due_on"] = period.opens, period.due
+        if self.instance.locked and (
+            (group and group != self.instance.group)
+            or (held_on and held_on != self.instance.held_on)
+        ):
+            # Its kept pack says what stood on that day for that group's plans.
+            self.add_error(
+                "held_on" if held_on != self.instance.held_on else "group",
+                "This meeting is locked, so its group and date cannot change: unlock it first",
+            )
         if group and held_on:
             clash = Meeting.objects.filter(group=group, held_on=held_on).exclude(
                 pk=self.instance.pk

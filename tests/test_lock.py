@@ -364,3 +364,27 @@ def test_a_locked_board_meeting_notes_every_plan_and_a_past_one_only_earlier_dat
         "The pack for the meeting of 15 September 2024 is locked: this update will show from "
         "the next meeting&#x27;s pack."
     ) in response.content.decode()
+
+
+def test_a_locked_meetings_group_and_date_cannot_change(client_for, personas):
+    """Its kept pack says what stood on that day for that group's plans."""
+    meeting = Meeting.objects.create(group=group("ESS"), held_on=D("2024-09-15"))
+    lock_meeting(meeting=meeting, user=personas["staff"])
+    data = {
+        "group": meeting.group_id,
+        "held_on": "2024-09-16",
+        "title": "Moved",
+        "updates_open_on": "2024-08-18",
+        "updates_due_on": "2024-09-05",
+    }
+    response = client_for("staff").post(url("reporting:meeting_edit", meeting.pk), data)
+    assert response.status_code == 200
+    assert "This meeting is locked, so its group and date cannot change" in (
+        response.content.decode()
+    )
+    meeting.refresh_from_db()
+    assert meeting.title != "Moved" and meeting.held_on == D("2024-09-15")
+    data["held_on"] = "2024-09-15"
+    assert (
+        client_for("staff").post(url("reporting:meeting_edit", meeting.pk), data).status_code == 302
+    )
