@@ -53,8 +53,9 @@ _MONTH_NAMES = (
     ("november", "nov"),
     ("december", "dec"),
 )
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Month names and abbreviations to numbers (also read by reporting.periods' calendar).
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # Digits are spelt [0-9] because \d also matches other scripts' digits, which no plan uses.
 _DATES = re.compile(
@@ -159,7 +160,7 @@ def _day(start: int, end: int, year: str, month: str, day: str) -> _Stated | Non
 
 
 def _month(start: int, end: int, name: str, year: str | None, day: str | None) -> _Stated | None:
-    month = _MONTHS[name.casefold()]
+    month = MONTHS[name.casefold()]
     if year is None:
         return _Stated("bare_month", start, end, month=month)
     if not MIN_YEAR <= int(year) <= MAX_YEAR:

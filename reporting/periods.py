@@ -13,6 +13,7 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from actions.rules import COMPLETE
+from actions.timeframes import MONTHS
 
 # The values of reporting.models.Reminder.Kind (kept here so the rules need no models).
 OPENED, DEADLINE, MISSING = "opened", "deadline", "missing"
@@ -271,27 +272,6 @@ def chairs_to_tell(
 # The meeting calendar: dates as staff type or paste them
 
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 WEEKDAYS = {
     name: number
     for number, names in enumerate(
