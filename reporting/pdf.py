@@ -14,6 +14,12 @@ size columns), no nested tables, cells of plain text whose line breaks are kept 
 `white-space: pre-line` rather than <br> and <span> elements, one class per rating instead of
 per-cell styles, no leader() in the contents (drawn dot by dot), three margin boxes, and no
 action laid out twice in the cross-plan sections.
+
+What is left is about 1 ms a line of text (layout and drawing), and measured on the benchmark's
+pack none of these moved it by more than a few per cent: separate instead of collapsed
+borders, no kerning or ligatures, <br> or a <div> a line instead of pre-line, no repeated
+table headers, break-inside: auto, smaller type. Lines, not pages or cells, are the cost:
+the same words in one wide cell lay out four times faster than in seven narrow ones.
 """
 
 import base64
