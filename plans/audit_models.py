@@ -25,6 +25,9 @@ class AuditKind(models.TextChoices):
     AUDIT_PRUNED = "audit_pruned", "Audit log pruned"
     MEETING_LOCKED = "meeting_locked", "Meeting pack locked"
     MEETING_UNLOCKED = "meeting_unlocked", "Meeting pack unlocked"
+    MEMBER_ADDED = "member_added", "Member added"
+    MEMBER_CHANGED = "member_changed", "Member's role or groups changed"
+    MEMBER_REMOVED = "member_removed", "Member removed"
 
 
 class AuditEventQuerySet(models.QuerySet):

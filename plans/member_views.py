@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from plans import audit
 from plans.access import access_for, object_in_partnership
 from plans.edit_support import FORM_TEMPLATE, posted, staff_access
 from plans.member_forms import MemberAddForm, MemberEditForm
@@ -46,6 +47,28 @@ def member_list(request, slug):
     return list_page(request, access, "members", "members.html", members=members)
 
 
+def role_and_groups(membership) -> dict:
+    return {
+        "role": membership.get_role_display(),
+        "groups": sorted(group.short_name for group in membership.groups.all()),
+    }
+
+
+def record_member(request, kind, membership, verb: str, *, before=None) -> None:
+    """Who may see and do what is the first thing an auditor asks: every change is logged."""
+    now = role_and_groups(membership)
+    groups = ", ".join(now["groups"]) or "no groups"
+    audit.record(
+        kind,
+        request=request,
+        partnership=membership.partnership,
+        summary=f"{verb} {name_of(membership.user)} ({membership.user.username}): "
+        f"{now['role'].lower()}, {groups}",
+        obj=membership.user,
+        detail={"now": now, **({"before": before} if before else {})},
+    )
+
+
 @login_required
 @require_http_methods(GET_POST)
 def member_add(request, slug):
@@ -53,6 +76,7 @@ def member_add(request, slug):
     form = MemberAddForm(posted(request), partnership=access.partnership)
     if request.method == "POST" and form.is_valid():
         membership = form.save()
+        record_member(request, audit.Kind.MEMBER_ADDED, membership, "Added")
         messages.success(
             request,
             f"Added {name_of(membership.user)} as {membership.get_role_display().lower()}. "
@@ -70,8 +94,11 @@ def member_add(request, slug):
 def member_edit(request, slug, pk):
     access, membership = member_for_staff(request, slug, pk)
     form = MemberEditForm(posted(request), membership=membership, acting_user=request.user)
+    before = role_and_groups(membership)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if role_and_groups(membership) != before:
+            record_member(request, audit.Kind.MEMBER_CHANGED, membership, "Changed", before=before)
         messages.success(request, f"Saved {name_of(membership.user)}'s role and groups.")
         return redirect("plans:members", slug)
     context = settings_context(
@@ -96,6 +123,7 @@ def member_remove(request, slug, pk):
         )
         return redirect("plans:members", slug)
     if request.method == "POST":
+        record_member(request, audit.Kind.MEMBER_REMOVED, membership, "Removed")
         membership.delete()
         messages.success(request, f"Removed {name} from {access.partnership.short_name}.")
         return redirect("plans:members", slug)

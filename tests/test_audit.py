@@ -528,3 +528,21 @@ def test_a_page_costs_the_same_queries_however_long_the_log(
         assert len(response.context["entries"]) == 50
         counts.append(len(captured))
     assert counts[0] == counts[1], "the query count must not grow with the log"
+
+
+def test_changes_to_members_are_recorded(client_for, personas):
+    client = client_for("staff")
+    board = Membership.objects.get(user=personas["board"])
+    ess = Group.objects.get(partnership__slug="merton", short_name="ESS")
+    members = reverse("plans:members", args=["merton"])
+    edit = reverse("plans:member_edit", args=["merton", board.pk])
+    assert client.post(edit, {"role": "chair", "groups": [ess.pk]})["Location"] == members
+    client.post(edit, {"role": "chair", "groups": [ess.pk]})  # no change: nothing recorded
+    client.post(reverse("plans:member_remove", args=["merton", board.pk]))
+    events = list(AuditEvent.objects.filter(kind__startswith="member_").order_by("at", "pk"))
+    assert [e.kind for e in events] == ["member_changed", "member_removed"]
+    changed, removed = events
+    assert changed.detail["before"] == {"role": "Board member", "groups": []}
+    assert changed.detail["now"] == {"role": "Chair or lead", "groups": ["ESS"]}
+    assert changed.user == personas["staff"] and changed.partnership.slug == "merton"
+    assert "board-persona" in removed.summary and "chair or lead, ESS" in removed.summary
