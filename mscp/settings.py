@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "mscp",
@@ -83,8 +86,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mscp.sessions.SessionTimeoutMiddleware",
+    # A user with two-step verification on who has given the password but not yet the code
+    # reaches the code page and sign-out only, and no other page (the admin's included).
+    "plans.two_step.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,7 +129,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading with the user whether two-step verification is on.
+    "plans.two_step.Backend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -228,6 +236,16 @@ AXES_LOCKOUT_CALLABLE = "mscp.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "mscp.security.client_ip"
 AXES_VERBOSE = False  # no start-up banner in the output of every manage.py command
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log (plans.audit); failures still count
+
+# Two-step verification (django-otp, plans.two_step), optional for everyone and recommended to
+# business support staff: an authenticator app (TOTP) and single-use backup codes. A wrong
+# code counts towards the django-axes lock-out above like a wrong password, and django-otp
+# makes each device wait 1, 2, 4, 8... seconds after successive wrong codes.
+OTP_TOTP_ISSUER = "Partnership plans"  # the name the authenticator app shows
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
+# django-axes keeps what a failed attempt sent, masking passwords and these (its defaults
+# and the codes).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "backup_code"]
 
 # Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console in development.
 if os.environ.get("DJANGO_EMAIL_HOST"):

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from mscp.security import client_ip
+from plans import two_step
 from plans.audit_models import AuditEvent
 from plans.models import Partnership
 
@@ -58,7 +59,17 @@ def record(
 
 
 def signed_in(sender, request, user, **kwargs):
-    record(Kind.SIGNED_IN, request=request, user=user, summary="Signed in")
+    """The password was right. With two-step verification on, the user is signed in only
+    once the code is given too (signed_in_with_code)."""
+    if two_step.is_on(user):
+        record(
+            Kind.PASSWORD_ACCEPTED,
+            request=request,
+            user=user,
+            summary="Password accepted: two-step code asked for",
+        )
+    else:
+        record(Kind.SIGNED_IN, request=request, user=user, summary="Signed in")
 
 
 def signed_out(sender, request, user, **kwargs):
@@ -74,6 +85,58 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
     user = model._default_manager.filter(**{model.USERNAME_FIELD: typed}).first() if typed else None
     record(
         Kind.SIGN_IN_FAILED, request=request, user=user, username=typed, summary="Sign-in failed"
+    )
+
+
+# Two-step verification (called by plans.two_step_views)
+
+CONFIRMED_WITH = {
+    "password": "the password",
+    two_step.APP: "an authenticator app code",
+    two_step.BACKUP: "a backup code",
+}
+
+
+def signed_in_with_code(request, check) -> None:
+    record(
+        Kind.SIGNED_IN,
+        request=request,
+        summary=f"Signed in with the password and {CONFIRMED_WITH[check.kind]}",
+        detail={"two_step": check.kind},
+    )
+
+
+def code_refused(request, check, *, user=None, typed_for: str) -> None:
+    """A wrong code (not one refused unchecked while the device made the user wait)."""
+    record(
+        Kind.TWO_STEP_FAILED,
+        request=request,
+        user=user,
+        summary=f"Wrong {check.kind} given {typed_for}",
+        detail={"two_step": check.kind, "for": typed_for},
+    )
+
+
+def two_step_turned_on(request) -> None:
+    record(Kind.TWO_STEP_ON, request=request, summary="Turned on two-step verification")
+
+
+def two_step_turned_off(request, *, confirmed_with: str) -> None:
+    record(
+        Kind.TWO_STEP_OFF,
+        request=request,
+        summary="Turned off two-step verification, confirming with "
+        + CONFIRMED_WITH[confirmed_with],
+        detail={"confirmed_with": confirmed_with},
+    )
+
+
+def backup_codes_made(request, *, count: int, confirmed_with: str) -> None:
+    record(
+        Kind.BACKUP_CODES_MADE,
+        request=request,
+        summary=f"Made {count} new backup codes, confirming with {CONFIRMED_WITH[confirmed_with]}",
+        detail={"count": count, "confirmed_with": confirmed_with},
     )
 
 

@@ -1,0 +1,262 @@
+"""Two-step verification: the rules, and the writes they need (django-otp's devices).
+
+Optional for everyone, recommended to business support staff. A user who turns it on has a
+confirmed authenticator app (a TOTPDevice) and a set of single-use backup codes (one
+StaticDevice holding StaticTokens). Signing in takes the password (Django's LoginView, as for
+everyone) and then a code (plans.two_step_views.verify), which marks the session verified
+(django_otp.login): until then TwoStepMiddleware lets the session reach the code page and
+sign-out only. So "signed in", for every view's login_required and for the admin, means
+"verified when two-step verification is on".
+"""
+
+import math
+import re
+from base64 import b32encode
+from dataclasses import dataclass
+
+import django_otp
+import segno
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from plans.models import Membership
+
+BACKUP_CODE_COUNT = 10
+APP = "authenticator app code"
+BACKUP = "backup code"
+APP_CODE = re.compile(r"\d{6}")
+# django-otp's StaticToken.random_token: 5 random bytes in lower-case base32.
+BACKUP_CODE = re.compile(r"[a-z2-7]{8}")
+
+
+def normalise_app_code(typed: str) -> str:
+    """123 456 and 123-456 are 123456: people copy what their app shows."""
+    return re.sub(r"[\s-]", "", typed or "")
+
+
+def normalise_backup_code(typed: str) -> str:
+    return re.sub(r"[\s-]", "", typed or "").lower()
+
+
+def is_on(user) -> bool:
+    """Whether the user has turned two-step verification on. Free for the signed-in user
+    (the Backend loads it with them); a query for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if hasattr(user, "two_step_on"):
+        return user.two_step_on
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def _now_on(user, on: bool) -> None:
+    """Keep the request's user's loaded answer (Backend) true to the change just made."""
+    if hasattr(user, "two_step_on"):
+        user.two_step_on = on
+
+
+class Backend(ModelBackend):
+    """Django's ModelBackend, but the signed-in user of each request is loaded with whether
+    two-step verification is on, in the same query: TwoStepMiddleware asks on every request."""
+
+    def get_user(self, user_id):
+        on = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        model = get_user_model()
+        user = model._default_manager.annotate(two_step_on=Exists(on)).filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def is_verified(user) -> bool:
+    """Whether this request's session has given a code (OTPMiddleware's answer)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def needs_code(user) -> bool:
+    """Signed in with the password, but not yet with the code two-step verification asks."""
+    return user.is_authenticated and not is_verified(user) and is_on(user)
+
+
+def recommended(user) -> bool:
+    """Business support staff (in any partnership) without two-step verification."""
+    staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF).exists()
+    return staff and not is_on(user)
+
+
+class TwoStepMiddleware:
+    """After OTPMiddleware, MessageMiddleware and SessionTimeoutMiddleware: a session that has
+    given the password of a user with two-step verification on, but not yet the code, is sent
+    to the code page from every other address (the admin's and the partnerships' pages
+    alike), with the page it asked for as `next`. It may still sign out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if needs_code(request.user) and request.path_info not in self.open_paths():
+            return redirect_to_login(request.get_full_path(), login_url=reverse("two_step:verify"))
+        return self.get_response(request)
+
+    @staticmethod
+    def open_paths() -> set[str]:
+        return {reverse("two_step:verify"), reverse("logout")}
+
+
+# --- Checking a code ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """What checking a code found: the device that accepted it, or how long to wait."""
+
+    kind: str  # APP or BACKUP
+    device: object = None
+    wait_seconds: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        return self.device is not None
+
+    @property
+    def throttled(self) -> bool:
+        return self.wait_seconds > 0
+
+
+def _check(device, code: str, kind: str) -> Check:
+    """Verify code on device, which was loaded FOR UPDATE in the caller's transaction (so two
+    requests cannot both use one code or one throttle slot). django-otp makes a device wait
+    1, 2, 4, 8... seconds after successive wrong codes, and counts each wrong one."""
+    if device is None:
+        return Check(kind)
+    allowed, data = device.verify_is_allowed()
+    if not allowed:
+        wait = (data["locked_until"] - timezone.now()).total_seconds()
+        return Check(kind, wait_seconds=max(1, math.ceil(wait)))
+    if device.verify_token(code):
+        return Check(kind, device=device)
+    return Check(kind)
+
+
+def check_app_code(user, typed: str, *, confirmed: bool = True) -> Check:
+    """The 6-digit code of the user's authenticator app (confirmed=False: the one being set
+    up). A code is accepted once: the app's next code is needed after it."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.devices_for_user(user, confirmed=confirmed)
+            .select_for_update()
+            .first()
+        )
+        return _check(device, normalise_app_code(typed), APP)
+
+
+def check_backup_code(user, typed: str) -> Check:
+    """One of the user's backup codes, which is used up if it is right."""
+    with transaction.atomic():
+        device = StaticDevice.objects.devices_for_user(user, confirmed=True)
+        device = device.select_for_update().first()
+        return _check(device, normalise_backup_code(typed), BACKUP)
+
+
+def check_code(user, typed: str) -> Check:
+    """A code as typed where either kind is taken: six digits are the app's, else a backup
+    code."""
+    if APP_CODE.fullmatch(normalise_app_code(typed)):
+        return check_app_code(user, typed)
+    return check_backup_code(user, typed)
+
+
+def mark_verified(request, device) -> None:
+    """The session has given its code: OTPMiddleware will say request.user.is_verified()
+    from now on. The session key changes, as it did when the password was accepted."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+
+
+# --- Turning it on and off ---------------------------------------------------------------
+
+
+def start_set_up(user) -> TOTPDevice:
+    """A new authenticator app key for the user, unconfirmed until they give its first code
+    (confirm_set_up). Any earlier unfinished set-up is replaced."""
+    with transaction.atomic():
+        TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def device_being_set_up(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+
+
+def confirm_set_up(user, device: TOTPDevice) -> list[str]:
+    """Turn two-step verification on with this (now checked) device; the new backup codes."""
+    with transaction.atomic():
+        TOTPDevice.objects.devices_for_user(user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        _now_on(user, True)
+        return make_backup_codes(user)
+
+
+def make_backup_codes(user) -> list[str]:
+    """A new set of backup codes, replacing any earlier ones."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="Backup codes", defaults={"confirmed": True}
+        )
+        StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        return codes
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def turn_off(user) -> None:
+    """Remove the user's authenticator app and backup codes."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+    _now_on(user, False)
+
+
+# --- Showing the key ------------------------------------------------------------------
+
+
+def written_key(device: TOTPDevice) -> str:
+    """The key as an authenticator app asks for it: base32, in groups of four."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def written_backup_code(code: str) -> str:
+    return f"{code[:4]} {code[4:]}"
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The app's set-up address as a QR code in inline SVG: drawn here, so the page needs
+    neither script nor an image from elsewhere (the Content-Security-Policy allows neither)."""
+    qr = segno.make(device.config_url, error="m")
+    svg = qr.svg_inline(
+        scale=5,
+        border=4,
+        dark="#0b0c0c",
+        light="#ffffff",
+        svgclass="app-qr-code",
+        lineclass=None,
+        title="QR code for your authenticator app",
+    )
+    # segno writes every tag itself; the URL is drawn as squares, never copied in as text.
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308
