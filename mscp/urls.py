@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("plans.two_step_urls")),
     path("", home, name="home"),
     path("<slug:slug>/", include("plans.urls")),
     path("<slug:slug>/", include("actions.urls")),

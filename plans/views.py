@@ -26,6 +26,7 @@ from actions.queries import (
     theme_coverage,
 )
 from actions.review import returned_to, waiting_counts
+from plans import two_step
 from plans.access import access_for, plan_for_user
 from plans.models import Membership, RagRating, readable_text_colour
 from plans.plan_table import Links, TableContext, table_body
@@ -77,7 +78,13 @@ def home(request):
         section["waiting_count"] = (
             waiting.get(access.partnership.pk, 0) if access.is_reviewer else None
         )
-    context = {"sections": sections, "nav_home": True}
+    context = {
+        "sections": sections,
+        "nav_home": True,
+        # Staff change plans, members and settings: a second step at sign-in guards that.
+        "recommend_two_step": any(s["access"].can_edit for s in sections)
+        and not two_step.is_on(request.user),
+    }
     if len(sections) == 1:
         context["partnership"] = sections[0]["membership"].partnership
         context["access"] = sections[0]["access"]
