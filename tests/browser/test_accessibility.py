@@ -8,10 +8,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from actions.models import Action, Risk
+from actions.models import Action, ProgressUpdate, Risk
 from actions.progress import record_progress
-from plans.models import Partnership, Plan, RagRating
+from plans.models import Group, Membership, Organisation, Partnership, Person, Plan, RagRating
+from reporting.models import Meeting
+from reporting.plan_sheet import plan_workbook
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -56,8 +59,19 @@ def rated_actions(live_site):
             commentary=f"Progress reported as {rating.label}.",
             author=live_site.users["chair"],
         )
+    # A lead's update waiting for the ESS chair's review (Zoe Gallen leads 1.1).
+    merton = Partnership.objects.get(slug="merton")
+    zoe = UserFactory(username="zoe", first_name="Zoe", last_name="Gallen")
+    Membership.objects.create(user=zoe, partnership=merton, role=Membership.Role.CHAIR)
+    Person.objects.filter(partnership=merton, name="Zoe Gallen").update(user=zoe)
+    record_progress(
+        action=Action.objects.get(outcome__plan=plan("Effective Safeguarding"), number="1.1"),
+        rating=RagRating.objects.get(partnership=merton, label="On track"),
+        commentary="The escalation policy was relaunched at the October forum.",
+        author=zoe,
+    )
     Risk.objects.create(
-        partnership=Partnership.objects.get(slug="merton"),
+        partnership=merton,
         number="1",
         concern="Health partners' attendance at the subgroup has fallen.",
         risk_if_unresolved="Health's view is missing from the multi-agency response.",
@@ -102,6 +116,59 @@ def meeting_url():
 def submit_blank_meeting(page):
     page.get_by_role("button", name="Add meeting").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def ess_meeting():
+    """An ESS meeting with its period for updates (the partnership's usual dates)."""
+    meeting, _ = Meeting.objects.get_or_create(
+        group=Group.objects.get(partnership__slug="merton", short_name="ESS"),
+        held_on="2024-09-10",
+    )
+    return meeting
+
+
+def waiting_update() -> ProgressUpdate:
+    return ProgressUpdate.objects.get(status=ProgressUpdate.Status.SUBMITTED)
+
+
+def merton(name, *args):
+    return reverse(name, args=["merton", *[arg() if callable(arg) else arg for arg in args]])
+
+
+def agency():
+    """The agency that leads the most ESS actions."""
+    return (
+        Organisation.objects.filter(partnership__slug="merton", people__isnull=False)
+        .order_by("name")
+        .first()
+        .pk
+    )
+
+
+def upload_the_plan(page):
+    """Staff upload the ESS plan's own export: the preview says nothing would change."""
+    page.get_by_label("Spreadsheet").set_input_files(
+        {
+            "name": "ess.xlsx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "buffer": plan_workbook(plan("Effective Safeguarding")),
+        }
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the changes")
+
+
+def submit_blank_action(page):
+    page.get_by_role("button", name="Add action").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+
+def ess_pk():
+    return plan("Effective Safeguarding").pk
+
+
+def ess_outcome_pk():
+    return plan("Effective Safeguarding").outcomes.get(number="2").pk
 
 
 def update_url(query=""):
@@ -151,6 +218,73 @@ PAGES = {
         lambda: reverse("reporting:meeting_create", args=["merton"]),
         "Add a meeting",
         submit_blank_meeting,
+    ),
+    "agencies": ("board", lambda: merton("actions:agencies"), "By agency", None),
+    "agency": ("board", lambda: merton("actions:agency", agency), None, None),
+    # The chair's review of leads' updates.
+    "reviews": ("chair", lambda: merton("actions:reviews"), "Waiting for your review", None),
+    "review-update": (
+        "chair",
+        lambda: merton("actions:review", lambda: waiting_update().pk),
+        "Review the update to action 1.1",
+        None,
+    ),
+    # Business support staff: editing, settings and the update cycle.
+    "plan-for-staff": ("staff", lambda: plan_url("Effective Safeguarding"), None, None),
+    "plan-edit": ("staff", lambda: merton("plans:plan_edit", ess_pk), None, None),
+    "action-form-with-errors": (
+        "staff",
+        lambda: merton("actions:create", ess_outcome_pk),
+        "Add an action",
+        submit_blank_action,
+    ),
+    "action-edit": (
+        "staff",
+        lambda: merton("actions:edit", lambda: ess_action_2_1().pk),
+        None,
+        None,
+    ),
+    "step-form": (
+        "staff",
+        lambda: merton("actions:step_create", lambda: ess_action_2_1().pk),
+        None,
+        None,
+    ),
+    "settings": ("staff", lambda: merton("plans:settings"), "MSCP settings", None),
+    "themes": ("staff", lambda: merton("plans:themes"), None, None),
+    "ratings": ("staff", lambda: merton("plans:ratings"), None, None),
+    "groups": ("staff", lambda: merton("plans:groups"), None, None),
+    "members": ("staff", lambda: merton("plans:members"), None, None),
+    "member-add": ("staff", lambda: merton("plans:member_add"), None, None),
+    "update-cycle": ("staff", lambda: merton("plans:cycle"), None, None),
+    "deleted": ("staff", lambda: merton("plans:deleted"), None, None),
+    "audit-log": ("staff", lambda: merton("plans:audit"), None, None),
+    "risk-form": ("staff", lambda: merton("actions:risk_create"), None, None),
+    "meeting-calendar": (
+        "staff",
+        lambda: merton("reporting:meeting_calendar"),
+        "Add the year's meetings",
+        None,
+    ),
+    "meeting-updates": (
+        "staff",
+        lambda: merton("reporting:meeting_updates", lambda: ess_meeting().pk),
+        "Updates for this meeting",
+        None,
+    ),
+    "meeting-lock": (
+        "staff",
+        lambda: merton("reporting:meeting_lock", lambda: ess_meeting().pk),
+        "Lock the pack",
+        None,
+    ),
+    "roll-forward": ("staff", lambda: merton("plans:roll_forward", ess_pk), None, None),
+    "import-start": ("staff", lambda: merton("imports:start"), "Import a plan", None),
+    "import-preview": (
+        "staff",
+        lambda: merton("imports:start_for_plan", ess_pk),
+        None,
+        upload_the_plan,
     ),
     "plan-medway": ("outsider", lambda: plan_url("Medway"), None, None),  # the largest plan
 }

@@ -253,3 +253,62 @@ def test_plan_filters_live_in_the_url_and_show_only_matching_actions(page, sign_
     go(page, filters.get_by_role("button", name="Apply filters"))
     assert shown_actions(page) == set()
     expect(page.get_by_role("main")).to_contain_text("No action matches these filters.")
+
+
+def test_staff_add_an_action_then_delete_it_and_undo(page, sign_in, axe_check, screenshot):
+    text = "Run a multi-agency audit of neglect cases open to early help."
+    plan = ess()
+    sign_in(page, "staff")
+    menu(page, "Dashboard")
+    go(page, page.get_by_role("link", name=ESS_TITLE))
+    outcome_2 = plan.outcomes.get(number="2")
+    go(page, page.get_by_role("link", name="Add an action to outcome 2", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an action")
+    page.get_by_label("Number (optional)").fill("2.7")
+    page.get_by_label("What we will do").fill(text)
+    page.get_by_role("checkbox", name="B) Think Family").check()
+    page.get_by_label("Lead (optional)").fill("Claire Bailey / QA Sub-Group")
+    page.get_by_label("Timeframe (optional)").fill("March 2025")
+    axe_check(page)
+    screenshot(page, "action-form-desktop")
+    go(page, page.get_by_role("button", name="Add action"))
+
+    # On the new action's page: saved, with its lead linked to the person and the group, and
+    # its due date worked out from the timeframe as written.
+    action = Action.objects.get(outcome=outcome_2, number="2.7")
+    expect(banner_of(page)).to_contain_text("Added action 2.7.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action 2.7")
+    expect(page.get_by_role("main")).to_contain_text(text)
+    assert (action.text, action.lead, action.timeframe) == (
+        text,
+        "Claire Bailey / QA Sub-Group",
+        "March 2025",
+    )
+    assert action.due_date.isoformat() == "2025-03-31"
+    assert [t.code for t in action.themes.all()] == ["B"]
+    assert {p.name for p in action.lead_people.all()} == {"Claire Bailey"}
+    assert {g.short_name for g in action.lead_groups.all()} == {"QA"}
+    assert action.position == 1 + max(a.position for a in outcome_2.actions.exclude(pk=action.pk))
+
+    # The plan shows it last in outcome 2, as the Word table would.
+    page.goto(plan_url(plan))
+    row = page.locator(f"#action-{action.pk}")
+    expect(row.locator("td[data-label='Lead']")).to_have_text("Claire Bailey / QA Sub-Group")
+    expect(row.locator("td[data-label='Timeframe']")).to_contain_text("March 2025")
+    expect(row).to_contain_text("B")
+
+    # Deleted after a confirmation, and back with Undo.
+    page.goto(reverse("actions:detail", args=["merton", action.pk]))
+    go(page, page.get_by_role("link", name=re.compile(r"^Delete")).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete action 2.7?")
+    go(page, page.get_by_role("button", name=re.compile(r"^Delete")))
+    expect(banner_of(page)).to_contain_text("Deleted the action 2.7")
+    expect(page.locator(f"#action-{action.pk}")).to_have_count(0)
+    go(page, banner_of(page).get_by_role("button", name=re.compile(r"^Undo")))
+    expect(banner_of(page)).to_contain_text("Restored the action 2.7")
+    action.refresh_from_db()
+    assert action.deleted_at is None
+
+
+def banner_of(page: Page):
+    return page.locator(".govuk-notification-banner")
