@@ -131,6 +131,20 @@ def two_step_turned_off(request, *, confirmed_with: str) -> None:
     )
 
 
+def two_step_reset(request, *, membership) -> None:
+    """Staff turned off a member's two-step verification (a lost phone and backup codes)."""
+    user = membership.user
+    record(
+        Kind.TWO_STEP_OFF,
+        request=request,
+        partnership=membership.partnership,
+        summary=f"Turned off two-step verification for {user.get_full_name() or user.username}"
+        f" ({user.username}), who could not give a code",
+        obj=user,
+        detail={"for_user": user.username, "by_staff": True},
+    )
+
+
 def backup_codes_made(request, *, count: int, confirmed_with: str) -> None:
     record(
         Kind.BACKUP_CODES_MADE,

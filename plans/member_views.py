@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from plans import audit
+from plans import audit, two_step
 from plans.access import access_for, object_in_partnership
 from plans.edit_support import FORM_TEMPLATE, posted, staff_access
 from plans.member_forms import MemberAddForm, MemberEditForm
@@ -42,6 +42,7 @@ def member_list(request, slug):
         Membership.objects.filter(partnership=partnership)
         .select_related("user")
         .prefetch_related("groups", named_as)
+        .annotate(two_step_on=two_step.is_on_expression("user"))
         .order_by("user__first_name", "user__last_name", "user__username")
     )
     return list_page(request, access, "members", "members.html", members=members)
@@ -138,4 +139,42 @@ def member_remove(request, slug, pk):
         "the progress updates they made, are kept.",
     )
     context["cancel_url"] = reverse("plans:members", args=[slug])
+    return render(request, "plans/edit/confirm_delete.html", context)
+
+
+@login_required
+@require_http_methods(GET_POST)
+def member_two_step_reset(request, slug, pk):
+    """Turn off two-step verification for a member who has lost their phone and their backup
+    codes: they sign in with their password alone, and can turn it on again. Refused where
+    another partnership, or the site's administration, relies on the same sign-in."""
+    access, membership = member_for_staff(request, slug, pk)
+    user, name = membership.user, name_of(membership.user)
+    members_list = reverse("plans:members", args=[slug])
+    refusal = two_step.reset_refusal(user, by=request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(members_list)
+    if request.method == "POST":
+        two_step.turn_off(user)
+        audit.two_step_reset(request, membership=membership)
+        messages.success(
+            request,
+            f"Turned off two-step verification for {name}. They sign in with their password "
+            "alone until they turn it on again, from Your account.",
+        )
+        return redirect(members_list)
+    context = settings_context(
+        access,
+        "members",
+        title=f"Turn off two-step verification for {name}?",
+        noun="member",
+        removal=True,
+        button_label="Turn off two-step verification",
+        consequences="Do this only for a member who has lost both their authenticator app "
+        "and their backup codes, and whom you have checked is who they say, by a call or in "
+        "person. They then sign in with their password alone: ask them to turn two-step "
+        "verification on again at once. The audit log records that you did it.",
+    )
+    context["cancel_url"] = members_list
     return render(request, "plans/edit/confirm_delete.html", context)

@@ -67,9 +67,9 @@ class Backend(ModelBackend):
     two-step verification is on, in the same query: TwoStepMiddleware asks on every request."""
 
     def get_user(self, user_id):
-        on = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         model = get_user_model()
-        user = model._default_manager.annotate(two_step_on=Exists(on)).filter(pk=user_id).first()
+        user = model._default_manager.annotate(two_step_on=is_on_expression())
+        user = user.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
@@ -222,6 +222,31 @@ def make_backup_codes(user) -> list[str]:
 
 def backup_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def is_on_expression(user_field: str = ""):
+    """An annotation: whether the user (at user_field of the queryset's model) has turned
+    two-step verification on."""
+    path = f"{user_field}__pk" if user_field else "pk"
+    return Exists(TOTPDevice.objects.filter(user=OuterRef(path), confirmed=True))
+
+
+def reset_refusal(user, *, by) -> str:
+    """Why business support staff may not turn off this member's two-step verification (""
+    if they may): not their own (Your account asks for a code), not an account of the site's
+    administration, not one another partnership relies on too, and only when it is on."""
+    if user.pk == by.pk:
+        return "Turn off your own two-step verification from Your account."
+    if user.is_staff or user.is_superuser:
+        return "This sign-in can use the site's administration: ask a site administrator."
+    if Membership.objects.filter(user=user).count() > 1:
+        return (
+            "This member belongs to another partnership too: ask a site administrator to "
+            "turn off their two-step verification."
+        )
+    if not is_on(user):
+        return f"{user.get_full_name() or user.username} has not turned on two-step verification."
+    return ""
 
 
 def turn_off(user) -> None:

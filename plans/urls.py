@@ -38,6 +38,11 @@ urlpatterns = [
     path("settings/members/new/", member_views.member_add, name="member_add"),
     path("settings/members/<int:pk>/edit/", member_views.member_edit, name="member_edit"),
     path("settings/members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
+    path(
+        "settings/members/<int:pk>/two-step/",
+        member_views.member_two_step_reset,
+        name="member_two_step_reset",
+    ),
     path("settings/update-cycle/", settings_views.update_cycle, name="cycle"),
     path("settings/deleted/", settings_views.deleted_list, name="deleted"),
     path("settings/deleted/<str:kind>/<int:pk>/restore/", settings_views.restore, name="restore"),

@@ -478,3 +478,96 @@ def test_only_staff_are_urged_to_turn_it_on(client_for):
     for persona, urged in [("staff", True), ("outsider", True), ("chair", False), ("board", False)]:
         page = client_for(persona).get(reverse("two_step:account")).content.decode()
         assert ('id="two-step-recommended"' in page) is urged, persona
+
+
+# --- Business support staff turn it off for a member who lost their phone -----------------
+
+
+def reset_url(user, slug="merton"):
+    from plans.models import Membership
+
+    membership = Membership.objects.get(user=user)
+    return reverse("plans:member_two_step_reset", args=[slug, membership.pk])
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [("staff", 200), ("chair", 403), ("board", 403), ("outsider", 404), ("anonymous", 302)],
+)
+def test_only_the_partnerships_staff_reach_a_members_reset(client_for, personas, persona, expected):
+    from plans.models import Membership, Partnership
+    from tests.factories import UserFactory
+
+    lead = UserFactory(username="lead")
+    merton = Partnership.objects.get(slug="merton")
+    Membership.objects.create(user=lead, partnership=merton, role=Membership.Role.CHAIR)
+    turn_on(lead)
+    client = client_for(persona)
+    slug = "medway" if persona == "outsider" else "merton"
+    assert client.get(reset_url(lead, slug)).status_code == expected
+    assert client.post(reset_url(lead, slug)).status_code in {expected, 302}
+    assert is_on(lead) is (persona != "staff")
+
+
+def test_staff_turn_it_off_for_a_member_and_the_audit_log_says_so(client_for, personas):
+    chair = personas["chair"]
+    turn_on(chair)
+    client = client_for("staff")
+    members = client.get(reverse("plans:members", args=["merton"])).content.decode()
+    assert reset_url(chair) in members  # the chair's row: On, with the link
+    assert reset_url(personas["staff"]) not in members  # not for oneself
+    page = client.get(reset_url(chair)).content.decode()
+    assert "Turn off two-step verification for Chair?" in page
+    response = client.post(reset_url(chair), follow=True)
+    assert "Turned off two-step verification for Chair." in response.content.decode()
+    assert not is_on(chair)
+    assert not StaticToken.objects.filter(device__user=chair).exists()
+    [event] = events(Kind.TWO_STEP_OFF)
+    assert (event.user, event.partnership.slug, event.detail["for_user"]) == (
+        personas["staff"],
+        "merton",
+        "chair-persona",
+    )
+    # They sign in with the password alone now.
+    client.logout()
+    assert sign_in(client, chair)["Location"] == reverse("home")
+
+
+@pytest.mark.parametrize("case", ["self", "admin", "two partnerships", "not on"])
+def test_staff_are_refused_where_someone_else_must_do_it(client_for, personas, case):
+    from plans.models import Membership, Partnership
+
+    staff, board = personas["staff"], personas["board"]
+    target = staff if case == "self" else board
+    if case != "not on":
+        turn_on(target)
+    if case == "admin":
+        board.is_staff = True
+        board.save()
+    if case == "two partnerships":
+        Membership.objects.create(
+            user=board, partnership=Partnership.objects.get(slug="medway"), role="board"
+        )
+    client = client_for("staff")
+    if case == "self":  # verified first, as a user with two-step on must be
+        client.logout()
+        sign_in(client, staff)
+        give_code(client, code_for(app_device(staff)))
+    url = (
+        reset_url(target)
+        if case != "two partnerships"
+        else reverse(
+            "plans:member_two_step_reset",
+            args=["merton", Membership.objects.get(user=board, partnership__slug="merton").pk],
+        )
+    )
+    response = client.post(url, follow=True)
+    message = {
+        "self": "Turn off your own two-step verification from Your account.",
+        "admin": "ask a site administrator",
+        "two partnerships": "belongs to another partnership too",
+        "not on": "has not turned on two-step verification",
+    }[case]
+    assert message in response.content.decode()
+    assert is_on(target) is (case != "not on")
+    assert not events(Kind.TWO_STEP_OFF)
