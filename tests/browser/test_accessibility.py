@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from actions.models import Action, ProgressUpdate, Risk
 from actions.progress import record_progress
+from plans import two_step
 from plans.models import Group, Membership, Organisation, Partnership, Person, Plan, RagRating
 from reporting.models import Meeting
 from reporting.plan_sheet import plan_workbook
@@ -64,6 +65,7 @@ def rated_actions(live_site):
     zoe = UserFactory(username="zoe", first_name="Zoe", last_name="Gallen")
     Membership.objects.create(user=zoe, partnership=merton, role=Membership.Role.CHAIR)
     Person.objects.filter(partnership=merton, name="Zoe Gallen").update(user=zoe)
+    two_step.confirm_set_up(zoe, two_step.start_set_up(zoe))  # the members page offers a reset
     record_progress(
         action=Action.objects.get(outcome__plan=plan("Effective Safeguarding"), number="1.1"),
         rating=RagRating.objects.get(partnership=merton, label="On track"),
@@ -256,6 +258,15 @@ PAGES = {
     "groups": ("staff", lambda: merton("plans:groups"), None, None),
     "members": ("staff", lambda: merton("plans:members"), None, None),
     "member-add": ("staff", lambda: merton("plans:member_add"), None, None),
+    "member-two-step-reset": (
+        "staff",
+        lambda: merton(
+            "plans:member_two_step_reset",
+            lambda: Membership.objects.get(user__username="zoe").pk,
+        ),
+        "Turn off two-step verification for Zoe Gallen?",
+        None,
+    ),
     "update-cycle": ("staff", lambda: merton("plans:cycle"), None, None),
     "deleted": ("staff", lambda: merton("plans:deleted"), None, None),
     "audit-log": ("staff", lambda: merton("plans:audit"), None, None),
