@@ -33,7 +33,8 @@ def parse_timeframe(text: str) -> Timeframe:
         starts=starts,
         recurrence=_recurrence(text),
         to_be_confirmed=bool(_TBC.search(text)),
-        stated_complete=bool(_COMPLETE.search(text)),
+        # One space between words: the lookbehinds of _COMPLETE are one space wide.
+        stated_complete=bool(_COMPLETE.search(" ".join(text.split()))),
     )
 
 

@@ -307,6 +307,8 @@ def test_to_be_confirmed_keeps_a_stated_date():
         ("to be completed by June 2022", False),
         ("will be completed", False),
         ("not yet complete", False),
+        ("not  complete", False),  # two spaces, as pasted from Word
+        ("to be\ncompleted", False),  # a line break in the cell
         ("incomplete", False),
         ("completion due June 2022", False),
         ("completely new", False),
