@@ -19,20 +19,8 @@ from actions.agencies import (
     role_counts,
 )
 from plans import audit
-from plans.access import access_for, object_in_partnership
+from plans.access import access_for, agency_for_user
 from plans.forms import DateInput, GovukForm
-from plans.models import Organisation
-
-
-def agency_for_user(request, slug: str, pk: int):
-    """(access, agency) for an agency of the user's partnership; 404 for any other.
-    (Here rather than in plans.access only while that file is being changed for the
-    chair's review: it belongs beside plan_for_user.)"""
-    access = access_for(request, slug)
-    agency = object_in_partnership(
-        access, Organisation.objects.select_related("partnership"), pk, "partnership"
-    )
-    return access, agency
 
 
 class AsAtForm(GovukForm, forms.Form):

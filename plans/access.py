@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from plans import audit
-from plans.models import Membership, Partnership, Plan
+from plans.models import Membership, Organisation, Partnership, Plan
 
 
 @dataclass
@@ -224,3 +224,13 @@ def stored_pack_for_user(request, slug: str, pk: int, *, content: bool = False):
         access, packs if content else packs.defer("content"), pk, "partnership"
     )
     return access, stored
+
+
+def agency_for_user(request, slug: str, pk: int):
+    """(access, agency) for an agency of the user's partnership; 404 for any other. Any
+    member may read it, as they read the plans."""
+    access = access_for(request, slug)
+    agency = object_in_partnership(
+        access, Organisation.objects.select_related("partnership"), pk, "partnership"
+    )
+    return access, agency
