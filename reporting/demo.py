@@ -10,7 +10,17 @@ from django.db import transaction
 
 from actions.lead_links import LeadLinker
 from actions.models import Action, Step
-from plans.models import Group, Membership, Outcome, Partnership, Plan, Priority, RagRating, Theme
+from plans.models import (
+    Group,
+    Membership,
+    Outcome,
+    Partnership,
+    Person,
+    Plan,
+    Priority,
+    RagRating,
+    Theme,
+)
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -190,9 +200,13 @@ DEMO_USERS = [
     # username, first name, partnership slug, role, groups (short names)
     ("staff", "Sam (business support)", "merton", Membership.Role.STAFF, []),
     ("chair", "Chris (ESS chair)", "merton", Membership.Role.CHAIR, ["ESS"]),
+    ("lead", "Zoe (lead)", "merton", Membership.Role.CHAIR, []),
     ("board", "Bola (board member)", "merton", Membership.Role.BOARD, []),
     ("medway", "Mo (Medway business support)", "medway", Membership.Role.STAFF, []),
 ]
+# The demo lead is the person the ESS plan names as the lead of 1.1, 1.2, 1.3 and 1.5: her
+# updates wait for the ESS chair's review, and the reminders (console email) go to her.
+DEMO_LEAD = ("lead", "merton", "Zoe Gallen")
 
 
 @transaction.atomic
@@ -201,7 +215,12 @@ def create_demo_users(password: str) -> list[tuple[str, str, str]]:
     created = []
     for username, first_name, slug, role, group_names in DEMO_USERS:
         user, _ = User.objects.update_or_create(
-            username=username, defaults={"first_name": first_name, "is_active": True}
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "email": f"{username}@example.org",  # the reminders go to the console
+                "is_active": True,
+            },
         )
         user.set_password(password)
         user.save()
@@ -210,7 +229,11 @@ def create_demo_users(password: str) -> list[tuple[str, str, str]]:
             user=user, partnership=partnership, defaults={"role": role}
         )
         membership.groups.set(partnership.groups.filter(short_name__in=group_names))
-        created.append((username, membership.get_role_display(), partnership.name))
+        role = membership.get_role_display()
+        if (username, slug) == DEMO_LEAD[:2]:
+            Person.objects.filter(partnership=partnership, name=DEMO_LEAD[2]).update(user=user)
+            role = f"Lead named in the plans as {DEMO_LEAD[2]}"
+        created.append((username, role, partnership.name))
     admin, _ = User.objects.update_or_create(
         username="admin",
         defaults={"first_name": "Site administrator", "is_staff": True, "is_superuser": True},

@@ -1,5 +1,6 @@
 """The three seed plans load completely and faithfully (fixtures/README.md has the rules)."""
 
+import io
 import re
 from pathlib import Path
 
@@ -165,3 +166,36 @@ def test_loading_twice_replaces_rather_than_duplicates(demo):
     assert Plan.objects.count() == 3
     assert Outcome.objects.count() == 3 + 6 + 13
     assert Group.objects.filter(partnership__slug="medway", short_name="PMQA").count() == 1
+
+
+def test_the_demo_sign_ins_have_their_roles_and_the_lead_is_named_in_the_plans(demo):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from actions.models import ProgressUpdate
+    from actions.progress import record_progress
+    from plans.models import Membership, RagRating
+
+    out = io.StringIO()
+    call_command("load_demo", "--with-users", "--password", "demo-password-long", stdout=out)
+    printed = out.getvalue()
+    for username in ["staff", "chair", "lead", "board", "medway", "admin"]:
+        assert f"  {username} " in printed
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password("demo-password-long"), username
+    assert "Lead named in the plans as Zoe Gallen" in printed
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "staff": "staff", "chair": "chair", "lead": "chair", "board": "board", "medway": "staff"
+    }  # fmt: skip
+    zoe = Person.objects.get(partnership__slug="merton", name="Zoe Gallen")
+    assert zoe.user.username == "lead" and zoe.user.email == "lead@example.org"
+    # The lead's update waits for the ESS chair, who can accept it.
+    action = Action.objects.get(outcome__plan__group__short_name="ESS", number="1.1")
+    update = record_progress(
+        action=action,
+        rating=RagRating.objects.get(partnership__slug="merton", label="On track"),
+        commentary="Relaunched",
+        author=zoe.user,
+    )
+    assert update.status == ProgressUpdate.Status.SUBMITTED
