@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans import audit
 from plans.models import (
     AuditEvent,
     Group,
@@ -202,3 +207,25 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedDeviceDeletes:
+    """Deleting a user's authenticator app or backup codes here (for a sign-in business
+    support staff may not reset: plans.two_step.reset_refusal) is in the audit log, as
+    turning two-step verification off anywhere else is."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        audit.device_removed_in_admin(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        devices = list(queryset.select_related("user"))
+        super().delete_queryset(request, queryset)
+        for device in devices:
+            audit.device_removed_in_admin(request, device)
+
+
+# django-otp's own admins (registered first: its apps come before this one), audited.
+for model, model_admin in [(TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (AuditedDeviceDeletes, model_admin), {}))

@@ -145,6 +145,19 @@ def two_step_reset(request, *, membership) -> None:
     )
 
 
+def device_removed_in_admin(request, device) -> None:
+    """A site administrator deleted a user's authenticator app or backup codes."""
+    user = device.user
+    record(
+        Kind.TWO_STEP_OFF,
+        request=request,
+        summary=f"Removed {user.get_full_name() or user.username}'s {device.name} "
+        f"({user.username}) in the Django admin",
+        obj=user,
+        detail={"for_user": user.username, "device": device.name, "in_admin": True},
+    )
+
+
 def backup_codes_made(request, *, count: int, confirmed_with: str) -> None:
     record(
         Kind.BACKUP_CODES_MADE,

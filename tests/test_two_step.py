@@ -571,3 +571,24 @@ def test_staff_are_refused_where_someone_else_must_do_it(client_for, personas, c
     assert message in response.content.decode()
     assert is_on(target) is (case != "not on")
     assert not events(Kind.TWO_STEP_OFF)
+
+
+def test_removing_a_users_devices_in_the_admin_is_audited(client, staff, personas):
+    admin_user = personas["board"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save(update_fields=["is_staff", "is_superuser"])
+    device, _ = turn_on(staff)
+    client.force_login(admin_user)
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    statics = reverse("admin:otp_static_staticdevice_changelist")
+    static = StaticDevice.objects.get(user=staff)
+    data = {"action": "delete_selected", "_selected_action": [static.pk], "post": "yes"}
+    assert client.post(statics, data).status_code == 302
+    assert not is_on(staff) and not StaticDevice.objects.filter(user=staff).exists()
+    removed = events(Kind.TWO_STEP_OFF)
+    assert [(e.user, e.detail["for_user"], e.detail["in_admin"]) for e in removed] == [
+        (admin_user, "staff-persona", True),
+        (admin_user, "staff-persona", True),
+    ]
+    assert [e.detail["device"] for e in removed] == ["Authenticator app", "Backup codes"]
