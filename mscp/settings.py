@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MSCP_VAR_DIR", BASE_DIR / "var"))
@@ -38,7 +37,10 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development).")
+        # Empty: Django refuses whatever would sign with it (sessions, CSRF tokens), while
+        # commands that sign nothing (makemigrations, migrate, check) still run. The web
+        # servers refuse to start without a key (mscp/startup.py).
+        return ""
     # Development only: a random key kept beside the SQLite database, so sign-ins survive
     # a restart of the dev server without a key being committed anywhere.
     path = VAR_DIR / "secret_key"
