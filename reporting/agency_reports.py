@@ -38,7 +38,7 @@ from reporting.excel import (
     print_setup,
     put,
     put_date,
-    put_rating,
+    put_progress,
     set_widths,
     write_ratings_legend,
 )
@@ -198,7 +198,7 @@ def write_actions(sheet, report: AgencyReport) -> None:
     row = 1
     for item in report.rows:
         row += 1
-        line, action, update = item.line, item.line.action, item.line.update
+        line, action = item.line, item.line.action
         values = [
             f"{item.plan.title} {item.plan.period}",
             outcome_text(action.outcome),
@@ -211,10 +211,7 @@ def write_actions(sheet, report: AgencyReport) -> None:
         ]
         for column, value in enumerate(values, start=1):
             put(sheet, row, column, value)
-        put_date(sheet, row, 9, action.due_date)
-        put_rating(sheet, row, 10, line.rating)
-        put_date(sheet, row, 11, update.reported_on if update else None)
-        put(sheet, row, 12, update.commentary if update else "")
+        put_progress(sheet, row, 9, line)
         put(sheet, row, 13, "Yes" if line.overdue else "No")
     set_widths(sheet, [width for _, width in ACTION_COLUMNS])
     sheet.freeze_panes = "A2"

@@ -242,9 +242,17 @@ def write_plan_sheet(sheet: Worksheet, pack: Pack, plan_pack) -> None:
     print_setup(sheet, pack, f"{plan.title} {plan.period}", repeat_rows="1:1")
 
 
+def put_progress(sheet, row: int, column: int, line: ActionLine) -> None:
+    """From column on: the due date, the rating, its update's date and commentary."""
+    update = line.update
+    put_date(sheet, row, column, line.action.due_date)
+    put_rating(sheet, row, column + 1, line.rating)
+    put_date(sheet, row, column + 2, update.reported_on if update else None)
+    put(sheet, row, column + 3, update.commentary if update else "")
+
+
 def write_plan_row(sheet, row, pack, priority, outcome, line: ActionLine) -> None:
     action = line.action
-    update = line.update
     values = [
         priority_text(priority),
         outcome_text(outcome),
@@ -256,10 +264,7 @@ def write_plan_row(sheet, row, pack, priority, outcome, line: ActionLine) -> Non
     ]
     for column, value in enumerate(values, start=1):
         put(sheet, row, column, value)
-    put_date(sheet, row, 8, action.due_date)
-    put_rating(sheet, row, 9, line.rating)
-    put_date(sheet, row, 10, update.reported_on if update else None)
-    put(sheet, row, 11, update.commentary if update else "")
+    put_progress(sheet, row, 8, line)
     put(sheet, row, 12, evidence_text(line))
     put(sheet, row, 13, change_text(line, pack))
     put(sheet, row, 14, "Yes" if line.overdue else "No")
