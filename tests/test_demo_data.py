@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
-from actions.models import Action, Step
-from plans.models import Group, Outcome, Person, Plan, Priority
+from actions.models import Action, ProgressUpdate, Step
+from actions.progress import record_progress
+from plans.models import Group, Membership, Outcome, Person, Plan, Priority, RagRating
 
 pytestmark = pytest.mark.django_db
 
@@ -169,13 +172,6 @@ def test_loading_twice_replaces_rather_than_duplicates(demo):
 
 
 def test_the_demo_sign_ins_have_their_roles_and_the_lead_is_named_in_the_plans(demo):
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    from actions.models import ProgressUpdate
-    from actions.progress import record_progress
-    from plans.models import Membership, RagRating
-
     out = io.StringIO()
     call_command("load_demo", "--with-users", "--password", "demo-password-long", stdout=out)
     printed = out.getvalue()

@@ -16,8 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plans import two_step
 from plans.audit_models import AuditEvent
-from plans.models import Plan
+from plans.models import Membership, Partnership, Plan
 from tests.conftest import PASSWORD
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 Kind = AuditEvent.Kind
@@ -484,8 +485,6 @@ def test_only_staff_are_urged_to_turn_it_on(client_for):
 
 
 def reset_url(user, slug="merton"):
-    from plans.models import Membership
-
     membership = Membership.objects.get(user=user)
     return reverse("plans:member_two_step_reset", args=[slug, membership.pk])
 
@@ -495,9 +494,6 @@ def reset_url(user, slug="merton"):
     [("staff", 200), ("chair", 403), ("board", 403), ("outsider", 404), ("anonymous", 302)],
 )
 def test_only_the_partnerships_staff_reach_a_members_reset(client_for, personas, persona, expected):
-    from plans.models import Membership, Partnership
-    from tests.factories import UserFactory
-
     lead = UserFactory(username="lead")
     merton = Partnership.objects.get(slug="merton")
     Membership.objects.create(user=lead, partnership=merton, role=Membership.Role.CHAIR)
@@ -535,8 +531,6 @@ def test_staff_turn_it_off_for_a_member_and_the_audit_log_says_so(client_for, pe
 
 @pytest.mark.parametrize("case", ["self", "admin", "two partnerships", "not on"])
 def test_staff_are_refused_where_someone_else_must_do_it(client_for, personas, case):
-    from plans.models import Membership, Partnership
-
     staff, board = personas["staff"], personas["board"]
     target = staff if case == "self" else board
     if case != "not on":
