@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operations: backup and restore, the demo and synthetic data, benchmarks. No models."""
+
+    name = "ops"
+    verbose_name = "Operations"
