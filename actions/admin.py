@@ -4,8 +4,8 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ProgressUpdate, Risk, Step
-from plans.admin import rating_label
-from plans.models import RagRating, Theme
+from plans.badges import rating_swatch
+from plans.models import Outcome, RagRating, Theme
 
 TIMEFRAME_DERIVED = ["due_date", "starts_on", "recurrence", "timeframe_tbc"]
 
@@ -109,7 +109,7 @@ class ActionAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
 
     @admin.display(description="Rating", ordering="current_scale")
     def current_rating(self, obj):
-        return rating_label(obj.current_rating_label, obj.current_rating_colour)
+        return rating_swatch(obj.current_rating_label, obj.current_rating_colour)
 
 
 @admin.register(Step)
@@ -132,7 +132,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     @admin.display(description="Rating", ordering="rating__position")
     def rating_shown(self, obj):
-        return rating_label(obj.rating.label, obj.rating.colour)
+        return rating_swatch(obj.rating.label, obj.rating.colour)
 
 
 @admin.register(Risk)
@@ -145,4 +145,20 @@ class RiskAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="RAG")
     def rating_shown(self, obj):
-        return rating_label(obj.rating.label, obj.rating.colour) if obj.rating else "—"
+        return rating_swatch(obj.rating.label, obj.rating.colour) if obj.rating else "—"
+
+
+# The outcome's admin is here, not in plans.admin, because it lists the outcome's actions.
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "short_text", "priority", "plan"]
+    list_filter = ["plan__group__partnership", "plan"]
+    search_fields = ["text", "note"]
+    list_select_related = ["plan", "priority"]
+    fields = ["plan", "priority", "position", "number", "text", "note"]
+
+    inlines = [ActionInline]
+
+    @admin.display(description="Outcome")
+    def short_text(self, obj):
+        return obj.text[:120] + ("…" if len(obj.text) > 120 else "")

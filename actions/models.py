@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import update_history
 from actions.timeframes import parse_timeframe
 from plans.models import (
     Group,
@@ -18,6 +19,7 @@ from plans.models import (
     RagRating,
     Theme,
     Tracked,
+    TrackedQuerySet,
 )
 
 
@@ -64,13 +66,7 @@ class LeadFields(models.Model):
         abstract = True
 
 
-class ActionQuerySet(models.QuerySet):
-    def for_partnership(self, partnership: Partnership):
-        return self.filter(outcome__plan__group__partnership=partnership)
-
-    def live(self):
-        return self.filter(deleted_at__isnull=True)
-
+class ActionQuerySet(TrackedQuerySet):
     def in_plan_order(self):
         return self.order_by("outcome__position", "position", "pk")
 
@@ -105,6 +101,10 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(Tracked, TimeframeFields, LeadFields):
+    partnership_path = "outcome__plan__group__partnership"
+    containers = ("outcome", "outcome__priority", "outcome__plan")
+    ordered_within = ("outcome",)
+
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
     number = models.CharField(max_length=20, blank=True, help_text="As written; may be blank.")
     text = models.TextField(
@@ -146,7 +146,7 @@ class Action(Tracked, TimeframeFields, LeadFields):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("actions:detail", args=[self.outcome.plan.group.partnership.slug, self.pk])
+        return self.url_in(self.outcome.plan.group.partnership.slug)
 
     def last_step_due(self):
         """An action with no date of its own is due when its last dated step is (runs a query)."""
@@ -164,9 +164,20 @@ class Action(Tracked, TimeframeFields, LeadFields):
         steps = list(self.steps.all())
         return steps[0].text if steps else ""
 
+    def url_in(self, slug):
+        return reverse("actions:detail", args=[slug, self.pk])
+
+    def parent_url_in(self, slug):
+        plan_page = reverse("plans:plan", args=[slug, self.outcome.plan_id])
+        return f"{plan_page}#outcome-{self.outcome_id}"
+
 
 class Step(Tracked, TimeframeFields, LeadFields):
     """A part of an action (A., B., a., a bullet, a milestone), with its own lead and evidence."""
+
+    partnership_path = "action__outcome__plan__group__partnership"
+    containers = ("action", "action__outcome", "action__outcome__priority", "action__outcome__plan")
+    ordered_within = ("action",)
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="steps")
     label = models.CharField(max_length=10, blank=True, help_text="As written: 'A.', 'b.' or ''.")
@@ -189,6 +200,12 @@ class Step(Tracked, TimeframeFields, LeadFields):
         if not parse_timeframe(action.timeframe).due:
             # Not action.save(): a derived date is no edit to record in the action's history.
             Action.objects.filter(pk=action.pk).update(due_date=action.last_step_due())
+
+    def url_in(self, slug):
+        return reverse("actions:detail", args=[slug, self.action_id]) + f"#step-{self.pk}"
+
+    def parent_url_in(self, slug):
+        return reverse("actions:detail", args=[slug, self.action_id])
 
 
 class ProgressUpdate(models.Model):
@@ -234,8 +251,8 @@ class ProgressUpdate(models.Model):
     is_current = models.BooleanField(default=False, editable=False)
 
     class Meta:
-        ordering = ["action", "-reported_on", "-created_at", "-pk"]
-        get_latest_by = ["reported_on", "created_at", "pk"]
+        ordering = ["action", *update_history.NEWEST_FIRST]
+        get_latest_by = list(update_history.ORDERING)
         constraints = [
             models.CheckConstraint(condition=~Q(commentary=""), name="update_has_commentary"),
             models.CheckConstraint(
@@ -292,7 +309,7 @@ def refresh_current_updates(action_ids) -> None:
             ProgressUpdate.objects.filter(
                 action=OuterRef("action"), status=ProgressUpdate.Status.ACCEPTED
             )
-            .order_by("-reported_on", "-created_at", "-pk")
+            .order_by(*update_history.NEWEST_FIRST)
             .values("pk")[:1]
         )
         updates.filter(pk=Subquery(latest)).update(is_current=True)
@@ -300,6 +317,8 @@ def refresh_current_updates(action_ids) -> None:
 
 class Risk(Tracked):
     """An entry in the confidential risk & challenge log."""
+
+    ordered_within = ("partnership",)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
     number = models.CharField(max_length=20, blank=True)
@@ -335,3 +354,6 @@ class Risk(Tracked):
     def clean(self):
         if self.rating_id and self.rating.partnership_id != self.partnership_id:
             raise ValidationError({"rating": "Choose one of this partnership's ratings."})
+
+    def url_in(self, slug):
+        return reverse("actions:risks", args=[slug]) + f"#risk-{self.pk}"

@@ -7,6 +7,7 @@ from django.db import transaction
 from actions.models import Action, ProgressUpdate
 from actions.review import author_standing, status_on_entry
 from plans.models import RagRating
+from plans.permissions import Standing
 
 
 @transaction.atomic
@@ -18,18 +19,21 @@ def record_progress(
     author,
     evidence: str = "",
     reported_on: datetime.date | None = None,
+    standing: Standing | None = None,
 ) -> ProgressUpdate:
     """Add an update to the action's history (never overwriting an earlier one). Whether it
     rates the action at once or waits for the chair's review is the author's standing's to
-    say (actions.review.status_on_entry)."""
-    role, chairs = author_standing(author, action.outcome.plan)
+    say (plans.permissions.needs_review): a page passes the one its access holds; without
+    it, it is read from the database."""
+    if standing is None:
+        standing = author_standing(author, action.outcome.plan)
     update = ProgressUpdate(
         action=action,
         rating=rating,
         commentary=commentary,
         evidence=evidence,
         author=author,
-        status=status_on_entry(role=role, chairs_owning_group=chairs),
+        status=status_on_entry(standing),
     )
     if reported_on:
         update.reported_on = reported_on

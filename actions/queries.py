@@ -8,10 +8,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, Step
-from actions.rules import COMPLETE, is_overdue
+from actions.timeframes import is_overdue
 from plans.models import Partnership, Plan, RagRating, Theme
-
-SCALE_ORDER = [s.value for s in RagRating.Scale]
 
 
 def ratings_by_id(partnership: Partnership) -> dict[int, RagRating]:
@@ -20,7 +18,7 @@ def ratings_by_id(partnership: Partnership) -> dict[int, RagRating]:
 
 def not_complete_q() -> Q:
     """Actions not rated complete, including those with no update yet (NULL scale)."""
-    others = [scale for scale in SCALE_ORDER if scale != COMPLETE]
+    others = [scale for scale in RagRating.Scale.values if scale != RagRating.Scale.COMPLETE]
     return Q(current_scale__isnull=True) | Q(current_scale__in=others)
 
 
@@ -137,7 +135,7 @@ class OutcomeRows:
 class PrioritySection:
     priority: object | None
     outcomes: list[OutcomeRows] = field(default_factory=list)
-    body: str = ""  # its table's rows as HTML: the plan page puts them here (plans.plan_table)
+    body: str = ""  # its table's rows as HTML: the plan page puts them here (front.plan_table)
 
 
 def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> list[PrioritySection]:
@@ -174,7 +172,7 @@ class PlanSummary:
     def bar(self):
         """Segments of a stacked bar, in scale order: (scale, count, x, width), x and width in %."""
         segments, x = [], 0.0
-        for scale in [*SCALE_ORDER, None]:
+        for scale in [*RagRating.Scale.values, None]:
             n = self.counts.get(scale, 0)
             if not n:
                 continue

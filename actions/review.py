@@ -3,7 +3,7 @@ an update, and the lists of updates waiting for a reviewer or returned to a lead
 
 An update by business support staff or by a chair of the group owning the plan rates the
 action as it is made; anyone else's (a named lead's) is submitted and waits until a
-reviewer (the same two: plans.access.Access.can_review) accepts it or returns it with a
+reviewer (the same two: front.access.Access.can_review) accepts it or returns it with a
 challenge. A returned update stays in the history; the lead answers with a new update.
 """
 
@@ -18,36 +18,31 @@ from django.utils.formats import date_format
 
 from actions.models import ProgressUpdate
 from plans.models import Membership
+from plans.permissions import Standing, needs_review
 
 Status = ProgressUpdate.Status
 
 
-def status_on_entry(*, role: str | None, chairs_owning_group: bool) -> str:
-    """The status of a new update, from its author's role in the partnership (None: no
-    author, i.e. a script or the demo loader, trusted as staff are; "": not a member) and
-    whether they chair the group that owns the plan."""
-    if role is None or role == Membership.Role.STAFF:
-        return Status.ACCEPTED
-    if role == Membership.Role.CHAIR and chairs_owning_group:
-        return Status.ACCEPTED
-    return Status.SUBMITTED
+def status_on_entry(standing: Standing) -> str:
+    """The status of a new update, from its author's standing (plans.permissions)."""
+    return Status.SUBMITTED if needs_review(standing) else Status.ACCEPTED
 
 
-def author_standing(author, plan) -> tuple[str | None, bool]:
-    """(role, chairs the owning group) of an update's author, for status_on_entry (1-2
-    queries)."""
+def author_standing(author, plan) -> Standing:
+    """An update's author's standing towards the plan, from the database (1-2 queries), for
+    callers that hold no request's access (scripts and tests)."""
     if author is None:
-        return None, False
+        return Standing(None)
     membership = Membership.objects.filter(
         user=author, partnership_id=plan.group.partnership_id
     ).first()
     if membership is None:
-        return "", False
+        return Standing("")
     chairs = (
         membership.role == Membership.Role.CHAIR
         and membership.groups.filter(pk=plan.group_id).exists()
     )
-    return membership.role, chairs
+    return Standing(membership.role, chairs_owning_group=chairs)
 
 
 class ReviewRefused(Exception):

@@ -24,9 +24,8 @@ from django.db import transaction
 
 from actions.lead_links import LeadLinker
 from actions.models import Action, Step
-from actions.rules import COMPLETE
-from plans.models import Outcome, Plan, Priority
-from reporting.imports import acting_as
+from plans.history import acting_as
+from plans.models import Outcome, Plan, Priority, RagRating
 
 # --- Pure rules ---------------------------------------------------------------------------
 
@@ -35,7 +34,7 @@ def carries_by_default(*, scale: str | None, recurrence: str) -> bool:
     """Whether an action is ticked to carry forward: it is not complete as at today (no
     rating yet counts as not complete), or its timeframe recurs ("Ongoing", "Quarterly"...),
     which is work that goes on into the next year even when this year's part is done."""
-    return bool(recurrence) or scale != COMPLETE
+    return bool(recurrence) or scale != RagRating.Scale.COMPLETE
 
 
 _YEAR_RANGE = re.compile(r"^(\s*)([0-9]{4})(\s*[-–—/]\s*)([0-9]{4}|[0-9]{2})(\s*)$")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from plans.models import RagRating
+
 RECURRENCES = ("ongoing", "monthly", "quarterly", "termly", "six_monthly", "annual")
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -54,7 +56,7 @@ _MONTH_NAMES = (
     ("november", "nov"),
     ("december", "dec"),
 )
-# Month names and abbreviations to numbers (also read by reporting.periods' calendar).
+# Month names and abbreviations to numbers (also read by reporting.cycle_rules' calendar).
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -260,3 +262,8 @@ def _recurrence(text: str) -> str:
     if periodic:
         return periodic[0]
     return "ongoing" if "ongoing" in found else ""
+
+
+def is_overdue(due: date | None, scale: str | None, today: date) -> bool:
+    """Overdue: a due date has passed and the action is not complete."""
+    return due is not None and due < today and scale != RagRating.Scale.COMPLETE

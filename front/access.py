@@ -11,8 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from plans import audit
+from actions.models import Action, ProgressUpdate
+from plans import audit, permissions
 from plans.models import Membership, Organisation, Partnership, Plan
+from plans.permissions import Standing
+from reporting.models import Meeting, StoredPack
 
 
 @dataclass
@@ -44,16 +47,17 @@ class Access:
     def group_ids(self) -> set[int]:
         return set(self.membership.groups.values_list("pk", flat=True))
 
+    def standing(self, plan: Plan) -> Standing:
+        """The user's standing towards the plan, for the rules in plans.permissions."""
+        chairs = self.role == Membership.Role.CHAIR and plan.group_id in self.group_ids
+        return Standing(self.role, chairs_owning_group=chairs)
+
     def can_update_plan(self, plan: Plan) -> bool:
         """Whether the user may add progress updates to every action of the plan."""
-        if self.can_edit:
-            return True
-        return self.role == Membership.Role.CHAIR and plan.group_id in self.group_ids
+        return permissions.may_update(self.standing(plan), leads_it=False)
 
     def can_review(self, plan: Plan) -> bool:
-        """Staff and the chairs of the group owning the plan review its leads' updates (and
-        their own updates to it need no review: actions.review.status_on_entry)."""
-        return self.can_update_plan(plan)
+        return permissions.may_review(self.standing(plan))
 
     @property
     def is_reviewer(self) -> bool:
@@ -61,15 +65,16 @@ class Access:
         return self.can_edit or (self.role == Membership.Role.CHAIR and bool(self.group_ids))
 
     def can_update(self, action) -> bool:
-        """Staff; a chair of the group owning the plan; or a chair or lead the action names."""
-        if self.can_update_plan(action.outcome.plan):
+        """plans.permissions.may_update; whether the user leads the action (or one of its
+        steps) is asked of the database only when the answer turns on it."""
+        standing = self.standing(action.outcome.plan)
+        if permissions.may_update(standing, leads_it=False):
             return True
-        if self.role != Membership.Role.CHAIR:
+        if not permissions.may_update(standing, leads_it=True):
             return False
-        led = action.lead_people.filter(user=self.user).exists()
         return (
-            led
-            or action.steps.filter(deleted_at__isnull=True, lead_people__user=self.user).exists()
+            action.lead_people.filter(user=self.user).exists()
+            or action.steps.live().filter(lead_people__user=self.user).exists()
         )
 
     def refuse(self, reason: str) -> PermissionDenied:
@@ -140,9 +145,7 @@ def object_in_partnership(access: Access, queryset, pk: int, partnership_path: s
 
 def action_for_user(
     request, slug: str, pk: int, *, update: bool = False, edit: bool = False
-) -> tuple[Access, "Action"]:  # noqa: F821 - imported below to keep plans importable alone
-    from actions.models import Action
-
+) -> tuple[Access, Action]:
     access = access_for(request, slug)
     action = object_in_partnership(
         access,
@@ -163,8 +166,6 @@ def update_for_review(request, slug: str, pk: int):
     """(access, progress update) for an update of a live action of the user's partnership
     that the user may review (404 elsewhere; 403 unless staff or a chair of the plan's
     group). Whether it still waits for a review is actions.review's to say."""
-    from actions.models import ProgressUpdate
-
     access = access_for(request, slug)
     update = object_in_partnership(
         access,
@@ -192,8 +193,6 @@ def update_for_review(request, slug: str, pk: int):
 
 def meeting_for_user(request, slug: str, pk: int, *, edit: bool = False):
     """(access, meeting) for a meeting of a live group of the user's partnership."""
-    from reporting.models import Meeting
-
     access = access_for(request, slug)
     meeting = object_in_partnership(
         access,
@@ -212,8 +211,6 @@ def stored_pack_for_user(request, slug: str, pk: int, *, content: bool = False):
     """(access, stored pack) for a pack of the user's partnership whose meeting's group or
     plan is still live. Any member may have it, as any member may download packs; content:
     load the file too (it is left in the database otherwise)."""
-    from reporting.models import StoredPack
-
     access = access_for(request, slug)
     packs = StoredPack.objects.select_related("partnership", "meeting__group", "plan__group")
     packs = packs.filter(

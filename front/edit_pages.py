@@ -8,26 +8,18 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from actions.models import Action, Risk, Step
-from plans.access import access_for, object_in_partnership
-from plans.editing import StaleEdit, live_descendant_counts, move, save_if_current, soft_delete
+from front.access import access_for, object_in_partnership
 from plans.models import Outcome, Plan, Priority, RagRating, Theme
+from plans.staff_writes import StaleEdit, live_descendant_counts, move, save_if_current, soft_delete
 
 FORM_TEMPLATE = "plans/edit/form_page.html"
 CONFIRM_TEMPLATE = "plans/edit/confirm_delete.html"
 
-# What can be deleted and restored: kind (as in URLs and messages) -> model, path to its
-# partnership.
+# What staff can delete and restore, by its kind in URLs and messages (Tracked.kind_name).
 DELETABLE = {
-    "plan": (Plan, "group__partnership"),
-    "priority": (Priority, "plan__group__partnership"),
-    "outcome": (Outcome, "plan__group__partnership"),
-    "action": (Action, "outcome__plan__group__partnership"),
-    "step": (Step, "action__outcome__plan__group__partnership"),
-    "risk": (Risk, "partnership"),
-    "theme": (Theme, "partnership"),
-    "rating": (RagRating, "partnership"),
+    model.kind_name(): model
+    for model in (Plan, Priority, Outcome, Action, Step, Risk, Theme, RagRating)
 }
-KIND_OF = {model: kind for kind, (model, _) in DELETABLE.items()}
 
 
 def posted(request):
@@ -41,20 +33,18 @@ def staff_access(request, slug):
     return access
 
 
-def staff_object(request, slug, queryset, pk, partnership_path):
+def staff_object(request, slug, queryset, pk):
     """(access, obj) for a live object of the user's partnership: 404 elsewhere, 403 unless
     the user is business support staff."""
     access = access_for(request, slug)
-    obj = object_in_partnership(
-        access, queryset.filter(deleted_at__isnull=True), pk, partnership_path
-    )
+    obj = object_in_partnership(access, queryset.live(), pk, queryset.model.partnership_path)
     access.require_edit()
     return access, obj
 
 
 def describe(obj) -> str:
     """The object in words, e.g. 'action 1.2', 'step B.' or 'plan “ESS work plan 2024-25”'."""
-    kind = KIND_OF[type(obj)]
+    kind = obj.kind_name()
     number = getattr(obj, "number", "")
     if kind in ("priority", "outcome", "action", "risk") and number:
         return f"{kind} {number}"
@@ -66,36 +56,12 @@ def describe(obj) -> str:
 
 def page_of(obj, slug) -> str:
     """Where an object is seen: the page to return to after changing or restoring it."""
-    if isinstance(obj, Plan):
-        return reverse("plans:plan", args=[slug, obj.pk])
-    if isinstance(obj, Priority):
-        return reverse("plans:plan", args=[slug, obj.plan_id]) + f"#priority-{obj.pk}"
-    if isinstance(obj, Outcome):
-        return reverse("plans:plan", args=[slug, obj.plan_id]) + f"#outcome-{obj.pk}"
-    if isinstance(obj, Action):
-        return reverse("actions:detail", args=[slug, obj.pk])
-    if isinstance(obj, Step):
-        return reverse("actions:detail", args=[slug, obj.action_id]) + f"#step-{obj.pk}"
-    if isinstance(obj, Risk):
-        return reverse("actions:risks", args=[slug]) + f"#risk-{obj.pk}"
-    if isinstance(obj, Theme):
-        return reverse("plans:themes", args=[slug])
-    return reverse("plans:ratings", args=[slug])
+    return obj.url_in(slug)
 
 
 def parent_page(obj, slug) -> str:
     """Where to go once an object is deleted: the page of what it sat in."""
-    if isinstance(obj, Plan):
-        return reverse("plans:dashboard", args=[slug])
-    if isinstance(obj, Priority | Outcome):
-        return reverse("plans:plan", args=[slug, obj.plan_id])
-    if isinstance(obj, Action):
-        return (
-            reverse("plans:plan", args=[slug, obj.outcome.plan_id]) + f"#outcome-{obj.outcome_id}"
-        )
-    if isinstance(obj, Step):
-        return reverse("actions:detail", args=[slug, obj.action_id])
-    return page_of(obj, slug)
+    return obj.parent_url_in(slug)
 
 
 def saved_values(form, obj) -> list[tuple[str, str]]:
@@ -190,7 +156,7 @@ def delete_page(request, obj, access, context, *, redirect_to=None):
         what = describe(obj)
         counts = live_descendant_counts(obj)
         soft_delete(obj)
-        undo = reverse("plans:restore", args=[slug, KIND_OF[type(obj)], obj.pk])
+        undo = reverse("plans:restore", args=[slug, obj.kind_name(), obj.pk])
         messages.success(
             request,
             f"Deleted the {what}{and_counts(counts)}.",

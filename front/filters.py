@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actions.models import Action, Step
 from actions.queries import not_updated_q, overdue_q
-from plans.forms import DateInput, GovukForm
+from front.forms.base import DateInput, GovukForm
 from plans.models import Group, Person, Plan, Priority, RagRating, Theme
 
 NO_RATING = "none"

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
+from plans.badges import rating_badge
+
 EMPTY = "–"
 
 # A pk no real object has: reverse() puts it in the URL once, then it is swapped for each pk.
@@ -161,13 +163,6 @@ def action_links(ctx: TableContext, action, *, first: bool, last: bool) -> str:
     return f'<div class="app-action-links">{html}</div>'
 
 
-def rag_tag(rating) -> str:
-    """A rating in its partnership's colour (ratings.css), always with its word."""
-    if not rating:
-        return '<strong class="app-rag app-rag--none">No update yet</strong>'
-    return f'<strong class="app-rag app-rag--r{rating.pk}">{e(rating.label)}</strong>'
-
-
 def action_row(
     ctx: TableContext, row, action, *, index: int, outcome_first: bool, outcome_last: bool
 ) -> str:
@@ -200,7 +195,7 @@ def action_row(
         updated += (
             f'<br><span class="app-meta">{e(waiting)} update{plural} waiting for review</span>'
         )
-    html += f'<td data-label="Rating">{rag_tag(action.current_rating)}{updated}</td>'
+    html += f'<td data-label="Rating">{rating_badge(action.current_rating)}{updated}</td>'
     commentary = lines(action.current_commentary or "") or EMPTY
     return html + f'<td data-label="Latest commentary">{commentary}</td></tr>'
 

@@ -136,7 +136,9 @@ meeting_urls = [
     path("meetings/<int:pk>/lock/", locks.meeting_lock, name="meeting_lock"),
     path("meetings/<int:pk>/unlock/", locks.meeting_unlock, name="meeting_unlock"),
     path("meetings/<int:pk>/updates/", update_cycle.meeting_updates, name="meeting_updates"),
-    path("meetings/<int:pk>/pack.<pack_format:fmt>", meetings.meeting_download, name="meeting_pack"),
+    path(
+        "meetings/<int:pk>/pack.<pack_format:fmt>", meetings.meeting_download, name="meeting_pack"
+    ),
     path("plans/<int:pk>/pack.<pack_format:fmt>", meetings.plan_download, name="plan_pack"),
     path("pack.<pack_format:fmt>", meetings.partnership_download, name="partnership_pack"),
     path("packs/<int:pk>/", meetings.stored_pack, name="stored_pack"),

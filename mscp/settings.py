@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "plans",
     "actions",
     "reporting",
+    "front",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -234,8 +236,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "mscp.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "mscp.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "front.views.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "plans.client_address.client_ip"
 AXES_VERBOSE = False  # no start-up banner in the output of every manage.py command
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log (plans.audit); failures still count
 

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from front.urls import account_urls, partnership_urls
+from front.views.plans import home
 from mscp.health import healthz
-from plans.views import home
 
 admin.site.site_header = "Partnership plans: administration"
 admin.site.site_title = "Partnership plans"
@@ -19,10 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("plans.two_step_urls")),
+    path("accounts/", include((account_urls, "two_step"))),
     path("", home, name="home"),
-    path("<slug:slug>/", include("plans.urls")),
-    path("<slug:slug>/", include("actions.urls")),
-    path("<slug:slug>/", include("reporting.urls")),
-    path("<slug:slug>/", include("reporting.import_urls")),
+    path("<slug:slug>/", include(partnership_urls)),
 ]

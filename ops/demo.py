@@ -4,25 +4,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from actions.lead_links import LeadLinker
-from actions.models import Action, Step
-from plans.models import (
-    Group,
-    Membership,
-    Outcome,
-    Partnership,
-    Person,
-    Plan,
-    Priority,
-    RagRating,
-    Theme,
-)
+from plans.models import Group, Membership, Partnership, Person, Plan, RagRating, Theme
+from reporting.plan_builder import FIXTURES_DIR, PLAN_FIELDS, PlanBuilder, PlanDataError
 
-class DemoDataError(ValueError):
+
+class DemoDataError(PlanDataError):
     pass
 
 

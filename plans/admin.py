@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.html import format_html
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -7,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import audit
+from plans.badges import rating_swatch
 from plans.models import (
     AuditEvent,
     Group,
@@ -20,22 +20,6 @@ from plans.models import (
     RagRating,
     Theme,
 )
-
-
-def rating_label(label: str | None, colour: str | None) -> str:
-    """A rating's word beside a swatch of its colour (never colour alone).
-
-    The swatch is an SVG fill, not a style attribute, which the Content-Security-Policy blocks.
-    """
-    if not label:
-        return "—"
-    return format_html(
-        '<span class="app-rating-label"><svg width="12" height="12" aria-hidden="true" '
-        'focusable="false"><rect width="12" height="12" fill="{}" stroke="#505a5f"/></svg> '
-        "<strong>{}</strong></span>",
-        colour or "#ffffff",
-        label,
-    )
 
 
 class GroupInline(admin.TabularInline):
@@ -114,7 +98,7 @@ class RagRatingAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="As shown")
     def coloured(self, obj):
-        return rating_label(obj.label, obj.colour)
+        return rating_swatch(obj.label, obj.colour)
 
 
 class PriorityInline(admin.TabularInline):
@@ -168,24 +152,6 @@ class PriorityAdmin(SimpleHistoryAdmin):
     list_filter = ["plan__group__partnership", "plan"]
     search_fields = ["title"]
     list_select_related = ["plan"]
-
-
-@admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "short_text", "priority", "plan"]
-    list_filter = ["plan__group__partnership", "plan"]
-    search_fields = ["text", "note"]
-    list_select_related = ["plan", "priority"]
-    fields = ["plan", "priority", "position", "number", "text", "note"]
-
-    def get_inlines(self, request, obj):
-        from actions.admin import ActionInline  # actions depends on plans, not the reverse
-
-        return [ActionInline]
-
-    @admin.display(description="Outcome")
-    def short_text(self, obj):
-        return obj.text[:120] + ("…" if len(obj.text) > 120 else "")
 
 
 @admin.register(AuditEvent)

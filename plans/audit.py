@@ -7,9 +7,9 @@ Changes to plan content are not written here: django-simple-history records each
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from mscp.security import client_ip
 from plans import two_step
 from plans.audit_models import AuditEvent
+from plans.client_address import client_ip
 from plans.models import Partnership
 
 Kind = AuditEvent.Kind
@@ -88,7 +88,7 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-# Two-step verification (called by plans.two_step_views)
+# Two-step verification (called by front.views.account)
 
 CONFIRMED_WITH = {
     "password": "the password",
@@ -167,7 +167,7 @@ def backup_codes_made(request, *, count: int, confirmed_with: str) -> None:
     )
 
 
-# Refusals (called by plans.access, where the rules are)
+# Refusals (called by front.access, where the rules are)
 
 
 def permission_denied(request, *, partnership, reason: str) -> None:

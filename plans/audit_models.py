@@ -1,6 +1,6 @@
 """The audit log's own events (sign-ins, refusals, downloads, imports). Changes to plan
 content are not copied here: django-simple-history already records each one, and the
-audit page reads both (plans.audit_views)."""
+audit page reads both (front.views.audit)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -13,16 +15,49 @@ hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six h
 RESERVED_SLUGS = frozenset({"healthz", "admin", "accounts", "static", "assets"})
 
 
+class TrackedQuerySet(models.QuerySet):
+    """Soft delete and tenancy, each said once: live() leaves out what was deleted, and
+    for_partnership() keeps one partnership's rows (by the model's partnership_path)."""
+
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def for_partnership(self, partnership):
+        return self.filter(**{self.model.partnership_path: partnership})
+
+
 class Tracked(models.Model):
     """Content people edit: its history is kept, a save from a stale form is refused (see
-    plans.editing), and deleting it is soft so it can be restored."""
+    plans.staff_writes), and deleting it is soft so it can be restored."""
+
+    # Where each kind sits, for the rules that every kind shares (plans.staff_writes): the lookup
+    # from a row to its partnership; the lookups to what it sits in, nearest first (deleting
+    # one of those deletes it too); and the fields naming the list it is ordered in.
+    partnership_path: ClassVar[str] = "partnership"
+    containers: ClassVar[tuple[str, ...]] = ()
+    ordered_within: ClassVar[tuple[str, ...]] = ()
+    noun: ClassVar[str] = ""  # its name in URLs and messages: the model's, unless set
 
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     history = HistoricalRecords(inherit=True)
 
+    objects = TrackedQuerySet.as_manager()
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def kind_name(cls) -> str:
+        return cls.noun or cls._meta.model_name
+
+    def url_in(self, slug: str) -> str:
+        """The page it is seen on, in the partnership with this slug (no query)."""
+        raise NotImplementedError
+
+    def parent_url_in(self, slug: str) -> str:
+        """The page of what it sits in: where to go once it is deleted."""
+        return self.url_in(slug)
 
 
 def readable_text_colour(background: str) -> str:
@@ -179,6 +214,9 @@ class Group(Tracked):
             *filter(None, map(str.strip, self.aliases.splitlines())),
         ]
 
+    def url_in(self, slug):
+        return reverse("plans:groups", args=[slug])
+
 
 class Membership(models.Model):
     """A user's role in one partnership: what they may see and do there."""
@@ -217,6 +255,8 @@ class Membership(models.Model):
 class Theme(Tracked):
     """A cross-cutting theme that actions are tagged with (e.g. Merton's A–E)."""
 
+    ordered_within = ("partnership",)
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="themes")
     code = models.CharField(max_length=10, help_text="As the partnership letters it, e.g. A.")
     name = models.CharField(max_length=200)
@@ -235,16 +275,36 @@ class Theme(Tracked):
     def __str__(self):
         return self.short_name or self.name
 
+    def url_in(self, slug):
+        return reverse("plans:themes", args=[slug])
+
 
 class RagRating(Tracked):
     """One of a partnership's own ratings, placed on the fixed scale that reports aggregate."""
 
+    noun = "rating"
+    ordered_within = ("partnership",)
+
     class Scale(models.TextChoices):
+        """The fixed scale that every partnership's ratings sit on, in the order reports show
+        it (counts, charts and columns left to right)."""
+
         NOT_STARTED = "not_started", "Not started"
         ON_TRACK = "on_track", "On track"
         AT_RISK = "at_risk", "At risk"
         OFF_TRACK = "off_track", "Off track"
         COMPLETE = "complete", "Complete"
+
+        @property
+        def rank(self) -> int:
+            """Worst (0) to best, for "up" and "down" between meetings: not started (but
+            will be within timescale) sits between at risk and on track."""
+            return ("off_track", "at_risk", "not_started", "on_track", "complete").index(self)
+
+        @property
+        def is_exception(self) -> bool:
+            """Off track and at risk lead a board's exception report."""
+            return self in ("off_track", "at_risk")
 
     # GOV.UK palette colours for the scale, used where a partnership sets none.
     SCALE_COLOURS = {
@@ -282,9 +342,14 @@ class RagRating(Tracked):
     def text_colour(self) -> str:
         return readable_text_colour(self.colour)
 
+    def url_in(self, slug):
+        return reverse("plans:ratings", args=[slug])
+
 
 class Plan(Tracked):
     """A group's work plan or business plan for a period."""
+
+    partnership_path = "group__partnership"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -337,15 +402,25 @@ class Plan(Tracked):
         return f"{self.title} {self.period}"
 
     def get_absolute_url(self):
-        return reverse("plans:plan", args=[self.group.partnership.slug, self.pk])
+        return self.url_in(self.group.partnership.slug)
 
     @property
     def partnership(self) -> Partnership:
         return self.group.partnership
 
+    def url_in(self, slug):
+        return reverse("plans:plan", args=[slug, self.pk])
+
+    def parent_url_in(self, slug):
+        return reverse("plans:dashboard", args=[slug])
+
 
 class Priority(Tracked):
     """The optional top level of a plan, e.g. Medway's priority objectives."""
+
+    partnership_path = "plan__group__partnership"
+    containers = ("plan",)
+    ordered_within = ("plan",)
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     number = models.CharField(max_length=20, blank=True, help_text="As written.")
@@ -359,9 +434,19 @@ class Priority(Tracked):
     def __str__(self):
         return f"{self.number} {self.title}".strip()
 
+    def url_in(self, slug):
+        return reverse("plans:plan", args=[slug, self.plan_id]) + f"#priority-{self.pk}"
+
+    def parent_url_in(self, slug):
+        return reverse("plans:plan", args=[slug, self.plan_id])
+
 
 class Outcome(Tracked):
     """An impact statement: what will success look like?"""
+
+    partnership_path = "plan__group__partnership"
+    containers = ("priority", "plan")
+    ordered_within = ("plan", "priority")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
     priority = models.ForeignKey(
@@ -382,6 +467,12 @@ class Outcome(Tracked):
     def clean(self):
         if self.priority_id and self.priority.plan_id != self.plan_id:
             raise ValidationError({"priority": "Choose a priority of the same plan."})
+
+    def url_in(self, slug):
+        return reverse("plans:plan", args=[slug, self.plan_id]) + f"#outcome-{self.pk}"
+
+    def parent_url_in(self, slug):
+        return reverse("plans:plan", args=[slug, self.plan_id])
 
 
 from plans.audit_models import AuditEvent  # noqa: E402, F401 - the audit log's model, kept apart

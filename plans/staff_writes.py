@@ -7,12 +7,12 @@ Every write goes through the model's save(), so django-simple-history records wh
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from actions.models import Action, Risk, Step
-from plans.models import Outcome, Plan, Priority, RagRating, Theme
+from plans.models import Outcome, Tracked
 
 
 class StaleEdit(Exception):
@@ -78,39 +78,40 @@ def place_outcome(outcome: Outcome) -> None:
     outcome.position = position
 
 
-# What goes with each kind of object when it is deleted (and comes back when restored).
+def tracked_models() -> list[type[Tracked]]:
+    """Every kind of content that is soft-deleted, in the order the apps define them."""
+    return [model for model in apps.get_models() if issubclass(model, Tracked)]
+
+
+def model_at(model, path: str):
+    """The model a lookup path such as "outcome__plan" leads to from model."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 def descendants(obj) -> list:
-    if isinstance(obj, Plan):
-        return [
-            Priority.objects.filter(plan=obj),
-            Outcome.objects.filter(plan=obj),
-            Action.objects.filter(outcome__plan=obj),
-            Step.objects.filter(action__outcome__plan=obj),
-        ]
-    if isinstance(obj, Priority):
-        return [
-            Outcome.objects.filter(priority=obj),
-            Action.objects.filter(outcome__priority=obj),
-            Step.objects.filter(action__outcome__priority=obj),
-        ]
-    if isinstance(obj, Outcome):
-        return [Action.objects.filter(outcome=obj), Step.objects.filter(action__outcome=obj)]
-    if isinstance(obj, Action):
-        return [Step.objects.filter(action=obj)]
-    return []
+    """What goes with obj when it is deleted (and comes back when restored), nearest kinds
+    first: a queryset for each kind that names obj's kind among its containers."""
+    found = []
+    for model in tracked_models():
+        for path in model.containers:
+            if model_at(model, path) is type(obj):
+                found.append((path.count("__"), model.objects.filter(**{path: obj})))
+    found.sort(key=lambda pair: pair[0])  # stable: kinds of one depth keep the apps' order
+    return [queryset for _, queryset in found]
 
 
 def ancestors(obj) -> list:
     """The objects obj sits in, nearest first."""
-    if isinstance(obj, Priority):
-        return [obj.plan]
-    if isinstance(obj, Outcome):
-        return [p for p in [obj.priority, obj.plan] if p is not None]
-    if isinstance(obj, Action):
-        return [obj.outcome, *ancestors(obj.outcome)]
-    if isinstance(obj, Step):
-        return [obj.action, *ancestors(obj.action)]
-    return []
+    found = []
+    for path in obj.containers:
+        parent = obj
+        for name in path.split("__"):
+            parent = getattr(parent, name) if parent is not None else None
+        if parent is not None:
+            found.append(parent)
+    return found
 
 
 @dataclass
@@ -181,19 +182,10 @@ def restore(obj) -> list[Counted]:
 def siblings(obj):
     """The list obj is ordered within (its live neighbours under the same parent)."""
     model = type(obj)
-    if isinstance(obj, Priority):
-        queryset = Priority.objects.filter(plan=obj.plan_id)
-    elif isinstance(obj, Outcome):
-        queryset = Outcome.objects.filter(plan=obj.plan_id, priority=obj.priority_id)
-    elif isinstance(obj, Action):
-        queryset = Action.objects.filter(outcome=obj.outcome_id)
-    elif isinstance(obj, Step):
-        queryset = Step.objects.filter(action=obj.action_id)
-    elif isinstance(obj, Risk | Theme | RagRating):
-        queryset = model.objects.filter(partnership=obj.partnership_id)
-    else:
+    if not model.ordered_within:
         raise TypeError(f"{model.__name__} is not ordered")
-    return queryset.filter(deleted_at__isnull=True).order_by("position", "pk")
+    within = {name: getattr(obj, f"{name}_id") for name in model.ordered_within}
+    return model.objects.filter(**within).live().order_by("position", "pk")
 
 
 @transaction.atomic

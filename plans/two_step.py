@@ -3,7 +3,7 @@
 Optional for everyone, recommended to business support staff. A user who turns it on has a
 confirmed authenticator app (a TOTPDevice) and a set of single-use backup codes (one
 StaticDevice holding StaticTokens). Signing in takes the password (Django's LoginView, as for
-everyone) and then a code (plans.two_step_views.verify), which marks the session verified
+everyone) and then a code (front.views.account.verify), which marks the session verified
 (django_otp.login): until then TwoStepMiddleware lets the session reach the code page and
 sign-out only. So "signed in", for every view's login_required and for the admin, means
 "verified when two-step verification is on".

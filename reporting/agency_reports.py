@@ -22,15 +22,15 @@ from openpyxl.utils import get_column_letter
 
 from actions.agencies import AgencyRole, agency_links, naming, role_counts, roles_for
 from actions.models import Action
+from plans.badges import PDF_CLASS, rating_css
 from plans.models import Organisation, Plan
-from reporting.downloads import pack_filename
+from reporting.cells import XLSX_CONTENT_TYPE
 from reporting.excel import (
     BOLD,
     DATETIME_FORMAT,
     HEADING,
     SCALE_COLUMNS,
     TITLE,
-    XLSX_CONTENT_TYPE,
     action_text,
     count_cells,
     header_row,
@@ -42,6 +42,7 @@ from reporting.excel import (
     set_widths,
     write_ratings_legend,
 )
+from reporting.pack_files import pack_filename
 from reporting.packs import ActionLine, Pack, build_pack
 
 
@@ -232,7 +233,7 @@ def agency_html(report: AgencyReport) -> str:
                           ("all", "All")]
     ]  # fmt: skip
     plans = [
-        (plan, [(row, action_cells(row.line, plan)) for row in rows])
+        (plan, [(row, action_cells(row.line, plan, report.pack.previous_meeting)) for row in rows])
         for plan, rows in report.by_plan
     ]
     ratings = report.pack.ratings.values()
@@ -256,13 +257,12 @@ def agency_css(report: AgencyReport) -> str:
     Given to WeasyPrint as a stylesheet rather than put in a style element, so that the
     template, like every template outside reporting/pdf, needs no inline style.
     """
-    from reporting.pdf import rating_css
 
     return "\n".join(
         [
             render_to_string("reporting/pdf/pack.css"),
             render_to_string("reporting/agency/report.css"),
-            rating_css(report.pack.ratings.values()),
+            rating_css(report.pack.ratings.values(), PDF_CLASS),
         ]
     )
 

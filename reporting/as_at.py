@@ -13,31 +13,13 @@ its day: what is entered or accepted after the lock shows from the next meeting'
 """
 
 import datetime
-from dataclasses import dataclass
 from enum import StrEnum
 
-from actions.rules import is_overdue
+from actions.timeframes import is_overdue
+from actions.update_history import Update, latest_accepted
+from plans.models import RagRating
 
-# Worst to best; "not started (but will be within timescale)" sits between at risk and on track.
-SCALE_RANK = {"off_track": 0, "at_risk": 1, "not_started": 2, "on_track": 3, "complete": 4}
-
-
-@dataclass(frozen=True)
-class Update:
-    reported_on: datetime.date
-    created_at: datetime.datetime
-    scale: str
-    rating_id: int
-    pk: int = 0
-    accepted: bool = True  # submitted for review or returned: False
-    reviewed_at: datetime.datetime | None = None  # accepted as made: None
-
-    @property
-    def entered_at(self) -> datetime.datetime:
-        """When it began to rate the action: its acceptance, for a reviewed update."""
-        if self.reviewed_at is None:
-            return self.created_at
-        return max(self.created_at, self.reviewed_at)
+Scale = RagRating.Scale
 
 
 def cutoff_for(end_of_meeting_day: datetime.datetime, locked_at: datetime.datetime | None):
@@ -52,9 +34,7 @@ def latest_as_at(
 ) -> Update | None:
     """The update current at the cut-off (an aware datetime): the latest accepted one dated
     up to the meeting day (default: the cut-off's date) and entered by the cut-off."""
-    day = cutoff.date() if day is None else day
-    known = [u for u in updates if u.accepted and u.reported_on <= day and u.entered_at <= cutoff]
-    return max(known, key=lambda u: (u.reported_on, u.created_at, u.pk), default=None)
+    return latest_accepted(updates, day=cutoff.date() if day is None else day, cutoff=cutoff)
 
 
 class Change(StrEnum):
@@ -79,15 +59,15 @@ def changes_between(
     scale_before = before.scale if before else None
     scale_after = after.scale if after else None
     if after is None or (previous_meeting and after.reported_on <= previous_meeting):
-        if scale_after != "complete":
+        if scale_after != Scale.COMPLETE:
             changes.append(Change.NOT_UPDATED)
     if scale_after and scale_before is None and after is not None and after != before:
         changes.append(Change.FIRST_RATING)
     elif scale_before and scale_after and scale_before != scale_after:
         changes.append(
-            Change.UP if SCALE_RANK[scale_after] > SCALE_RANK[scale_before] else Change.DOWN
+            Change.UP if Scale(scale_after).rank > Scale(scale_before).rank else Change.DOWN
         )
-    if scale_after == "complete" and scale_before != "complete":
+    if scale_after == Scale.COMPLETE and scale_before != Scale.COMPLETE:
         changes.append(Change.NEWLY_COMPLETE)
     overdue_now = is_overdue(due, scale_after, meeting)
     overdue_then = previous_meeting is not None and is_overdue(due, scale_before, previous_meeting)

@@ -1,13 +1,20 @@
-"""Spreadsheet cells that stay text: user text is never run as a formula (CSV/formula injection).
+"""Spreadsheet cells that stay text: user text is never run as a formula (CSV/formula
+injection). Every workbook this application writes (meeting packs, agency reports, the plan
+export and its template) writes text through here, and plan import reads it back through here.
 
 Excel, LibreOffice and Google Sheets treat a cell starting with = + - @ (or a tab or carriage
 return before one) as a formula, so an action typed as '=HYPERLINK("http://evil", "Click")'
-would become a live link. Every export writes text through here.
+would become a live link. One behaviour for every file: such a cell is stored as a string
+with Excel's quote prefix, not with a visible apostrophe. The text then reads exactly as it
+was typed (commentary often starts "- " as a list), and editing the cell in Excel or
+LibreOffice keeps it text. Only xlsx is written; plan import still takes off a visible
+apostrophe before a formula character, as files exported by earlier versions carry one.
 """
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELL_TEXT = 32_767  # Excel's limit; a longer cell makes it "repair" the file
 
 
@@ -16,10 +23,19 @@ def is_formula_like(text: str) -> bool:
     return isinstance(text, str) and text.startswith(FORMULA_STARTS)
 
 
-def escape_formula(text: str) -> str:
-    """Text for a format without cell types (CSV): a leading apostrophe where it looks like a
-    formula, as OWASP recommends. Other text is returned unchanged."""
-    return "'" + text if is_formula_like(text) else text
+def sheet_text(value) -> str:
+    """Text as a plan sheet holds it: without the control characters xlsx refuses (Word's
+    vertical tab becomes a line break), one kind of line break, no surrounding space."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", text).strip()
+
+
+def unescape(text: str) -> str:
+    """Read text a user or an earlier version protected with a visible apostrophe."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
 
 
 def clean_text(text: str) -> str:

@@ -3,22 +3,22 @@
 A meeting closes a reporting period: leads are asked for updates from the day it opens, the
 deadline comes some days before the meeting, and the pack is made at the meeting. These
 functions say when each notice is due, which actions still need an update, who owes each
-one, and read the dates staff paste into the meeting calendar. reporting.cycle feeds them
+one, and read the dates staff paste into the meeting calendar. reporting.update_cycle feeds them
 from the database.
 """
 
 import datetime
-import re
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from actions.rules import COMPLETE
-from actions.timeframes import MONTHS
+from actions.update_history import ACCEPTED, SUBMITTED, Update, latest_accepted  # noqa: F401
+from plans import permissions
+from plans.models import RagRating
+from plans.permissions import Standing
 
 # The values of reporting.models.Reminder.Kind (kept here so the rules need no models).
 OPENED, DEADLINE, MISSING = "opened", "deadline", "missing"
-# Update statuses (actions.models.ProgressUpdate.Status): a returned update is not received.
-SUBMITTED, ACCEPTED = "submitted", "accepted"
+# A returned update is not received.
 RECEIVED = frozenset({SUBMITTED, ACCEPTED})
 # Membership roles (plans.models.Membership.Role).
 STAFF, CHAIR = "staff", "chair"
@@ -84,28 +84,19 @@ def notice_due(today: datetime.date, period: Period, *, reminder_days: int) -> s
 # Which actions still need an update
 
 
-@dataclass(frozen=True)
-class UpdateFact:
-    reported_on: datetime.date
-    status: str
-    scale: str | None
-    order: tuple = ()  # (created_at, pk): breaks ties between updates of the same day
-
-
-def scale_before(updates: Iterable[UpdateFact], day: datetime.date) -> str | None:
+def scale_before(updates: Iterable[Update], day: datetime.date) -> str | None:
     """The action's rating on the fixed scale just before `day`: its latest accepted update
     dated earlier (only accepted updates rate an action)."""
-    known = [u for u in updates if u.status == ACCEPTED and u.reported_on < day]
-    latest = max(known, key=lambda u: (u.reported_on, u.order), default=None)
+    latest = latest_accepted(updates, before=day)
     return latest.scale if latest else None
 
 
-def needs_update(updates: Iterable[UpdateFact], period: Period) -> bool:
+def needs_update(updates: Iterable[Update], period: Period) -> bool:
     """A live action is asked for an update unless it was complete when the period opened."""
-    return scale_before(updates, period.opens) != COMPLETE
+    return scale_before(updates, period.opens) != RagRating.Scale.COMPLETE
 
 
-def received(updates: Iterable[UpdateFact], period: Period) -> bool:
+def received(updates: Iterable[Update], period: Period) -> bool:
     """An update dated within the period that is submitted or accepted; one returned by the
     chair is not received (the lead answers it with a new update)."""
     return any(u.status in RECEIVED and u.reported_on in period for u in updates)
@@ -139,13 +130,12 @@ class Member:
 
 
 def may_update(member: Member | None, *, plan_group_id: int, leads_it: bool) -> bool:
-    """Whether the member may add an update to the action: plans.access.Access.can_update on
-    plain data (staff; a chair of the plan's group; a chair the action's leads name)."""
+    """Whether the member, if their sign-in is on, may add an update to the action
+    (plans.permissions.may_update)."""
     if member is None or not member.active:
         return False
-    if member.role == STAFF:
-        return True
-    return member.role == CHAIR and (plan_group_id in member.group_ids or leads_it)
+    chairs = member.role == CHAIR and plan_group_id in member.group_ids
+    return permissions.may_update(Standing(member.role, chairs), leads_it=leads_it)
 
 
 @dataclass(frozen=True)
@@ -267,91 +257,3 @@ def chairs_to_tell(
             if user_id not in already:
                 told.setdefault(user_id, []).append(action_id)
     return told
-
-
-# The meeting calendar: dates as staff type or paste them
-
-
-WEEKDAYS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        ]
-    )
-    for name in names
-}
-ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
-WORDS = re.compile(r"(?:([a-z]+),?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
-
-
-class NotADate(ValueError):
-    pass
-
-
-def parse_uk_date(text: str) -> datetime.date:
-    """15/09/2024, 15.9.24, 15 September 2024, Sun 15th Sept 2024 or 2024-09-15: day first,
-    as people in the UK write it. Raises NotADate saying what is wrong, in plain words."""
-    value = " ".join(text.strip().lower().split())
-    if match := ISO.fullmatch(value):
-        year, month, day = (int(part) for part in match.groups())
-        return real_date(year, month, day, text)
-    if match := NUMERIC.fullmatch(value):
-        day, month, year = match.groups()
-        year = int(year) + (2000 if len(year) == 2 else 0)
-        return real_date(year, int(month), int(day), text)
-    if match := WORDS.fullmatch(value):
-        weekday, day, month_name, year = match.groups()
-        if month_name not in MONTHS:
-            raise NotADate(f"“{month_name}” is not a month")
-        date = real_date(int(year), MONTHS[month_name], int(day), text)
-        if weekday is not None:
-            if weekday not in WEEKDAYS:
-                raise NotADate(f"“{weekday}” is not a day of the week")
-            if WEEKDAYS[weekday] != date.weekday():
-                raise NotADate(f"{date:%-d %B %Y} is a {date:%A}, not a {weekday.capitalize()}")
-        return date
-    raise NotADate("enter a date like 15/09/2024, 15 September 2024 or 2024-09-15")
-
-
-def real_date(year: int, month: int, day: int, text: str) -> datetime.date:
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise NotADate(f"“{text.strip()}” is not a real date") from None
-
-
-@dataclass(frozen=True)
-class LineError:
-    number: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Line {self.number}: {self.message}"
-
-
-def parse_calendar(text: str) -> tuple[list[tuple[int, datetime.date]], list[LineError]]:
-    """One date a line (blank lines skipped): (line number, date) in the order given, and an
-    error for each line that is not a date or repeats an earlier one."""
-    dates, errors, seen = [], [], {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            date = parse_uk_date(line)
-        except NotADate as problem:
-            errors.append(LineError(number, str(problem)))
-            continue
-        if date in seen:
-            errors.append(LineError(number, f"{date:%-d %B %Y} is on line {seen[date]} too"))
-            continue
-        seen[date] = number
-        dates.append((number, date))
-    return dates, errors

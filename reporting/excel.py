@@ -16,14 +16,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plans.models import RagRating, readable_text_colour
-from reporting.as_at import Change
 from reporting.cells import set_text
-from reporting.packs import SCALES, ActionLine, Pack
+from reporting.packs import ActionLine, Pack, change_words
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "d mmm yyyy"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
-SCALE_COLUMNS = [(scale, RagRating.Scale(scale).label) for scale in SCALES] + [(None, "No update")]
+SCALE_COLUMNS = [*RagRating.Scale.choices, (None, "No update")]
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=16)
@@ -197,18 +195,7 @@ def evidence_text(line: ActionLine) -> str:
 
 
 def change_text(line: ActionLine, pack: Pack) -> str:
-    was = line.previous_rating.label if line.previous_rating else ""
-    words = {
-        Change.UP: f"Up from {was}",
-        Change.DOWN: f"Down from {was}",
-        Change.NEWLY_COMPLETE: "Newly complete",
-        Change.NEWLY_OVERDUE: "Newly overdue",
-        Change.NOT_UPDATED: "Not updated since the last meeting"
-        if pack.previous_meeting
-        else "Not updated",
-        Change.FIRST_RATING: "First rating",
-    }
-    return "; ".join(words[change] for change in line.changes)
+    return "; ".join(change_words(line, previous_meeting=pack.previous_meeting))
 
 
 def plan_name(pack: Pack, line: ActionLine) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from reporting.packs import ActionLine, Pack
 
-# # A pack's file changes when what the pack holds changes, and only then: its as-at day (a
+# A pack's file changes when what the pack holds changes, and only then: its as-at day (a
 # plan's pack "as at today" is new each day; a past meeting's stays put), its title and
 # previous meeting, every plan, priority, outcome, action, step and theme in it (their
 # edits show in a past meeting's pack too: the pack lists plan content as it is now), the

@@ -24,19 +24,18 @@ import hashlib
 import json
 import secrets
 from collections import Counter, defaultdict, deque
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from actions.models import ProgressUpdate
-from plans.editing import save_if_current, soft_delete
+from plans.history import acting_as
 from plans.models import Group, Plan
-from reporting.demo import ACTION_FIELDS, OUTCOME_FIELDS, STEP_FIELDS, PlanBuilder
-from reporting.plan_sheet import PlanTree, RowError, read_plan, sheet_text
+from plans.staff_writes import save_if_current, soft_delete
+from reporting.cells import sheet_text
+from reporting.plan_builder import ACTION_FIELDS, OUTCOME_FIELDS, STEP_FIELDS, PlanBuilder
+from reporting.plan_sheet import PlanTree, RowError, read_plan
 from reporting.uploads import Sheet
 
 FIELD_LABELS = {
@@ -92,22 +91,6 @@ class Change:
     def as_list(self) -> list:
         fields = [list(f) for f in self.fields]
         return [self.row, self.verb, self.kind, self.what, self.detail, fields]
-
-
-@contextmanager
-def acting_as(user):
-    """Record user as the author of every history record saved inside, as
-    simple-history's middleware does for a request (so it holds outside requests too)."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del context.request
-        else:
-            context.request = previous
 
 
 def pair(existing: list, nodes: list[dict], names: list[str]) -> None:
@@ -400,7 +383,7 @@ class PlanImport:
             if lead and "lead" in changed:
                 self.builder.linker.link(obj, owning_group=self.builder.group)
         elif position != obj.position:
-            # Order is no edit to record (as plans.editing.place_outcome).
+            # Order is no edit to record (as plans.staff_writes.place_outcome).
             type(obj).objects.filter(pk=obj.pk).update(position=position)
         return obj
 

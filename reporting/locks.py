@@ -3,7 +3,7 @@
 Locked, the pack rates each action as at the lock (or the end of the meeting day, if that
 came first: reporting.packs.meeting_cutoff), so nothing entered or accepted afterwards
 changes what it says; and the PDF and Excel files made at the lock are served byte for byte
-(reporting.downloads.find_render), never pruned. Corrections are new updates, which show
+(reporting.stored_packs.find_render), never pruned. Corrections are new updates, which show
 from the next meeting's pack. Unlocking needs a reason, kept in the audit log; the kept
 files stay, as the record of what was given to the board, and a new lock keeps new ones.
 """
@@ -18,8 +18,9 @@ from django.utils.formats import date_format
 
 from plans import audit
 from plans.models import Group
-from reporting.downloads import FORMATS, Subject, request_stored_pack
 from reporting.models import Meeting, StoredPack
+from reporting.pack_files import FORMATS, Subject
+from reporting.stored_packs import request_stored_pack
 from reporting.tasks import start_render
 
 
@@ -41,7 +42,7 @@ def lock_meeting(*, meeting: Meeting, user, request=None) -> Meeting:
         subject = Subject(current.group.partnership, meeting=current)
         queued = []
         for fmt in FORMATS:
-            stored, created = request_stored_pack(
+            stored, created, _ = request_stored_pack(
                 subject=subject, fmt=fmt, as_at=current.held_on, user=user
             )
             if created:

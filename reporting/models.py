@@ -94,11 +94,11 @@ class StoredPack(models.Model):
     (1 GB), and TOAST keeps it out of the way of queries that do not ask for it (views defer
     `content` unless they serve it).
 
-    `fingerprint` is a hash of what the rendered pack says (reporting.downloads.
+    `fingerprint` is a hash of what the rendered pack says (reporting.fingerprints.
     pack_fingerprint): a download reuses a ready file whose fingerprint matches what the pack
     would say now, and queues a new render when it does not. The pack of a locked period
     (issue 6) can be a ready one marked as kept: served without comparing fingerprints, and
-    never pruned (reporting.downloads.find_render and prune_renders).
+    never pruned (reporting.stored_packs.find_render and prune_renders).
     """
 
     class Format(models.TextChoices):

@@ -76,7 +76,11 @@ def plan_pack(plan: Plan, as_at: datetime.date) -> tuple[Pack, str]:
         previous=previous.held_on if previous else None,
         title=f"{plan.title} {plan.period} – progress as at {as_at:%-d %B %Y}",
     )
-    return pack, f"{plan.group.short_name} {plan.period}"
+    return pack, plan_what(plan)
+
+
+def plan_what(plan: Plan) -> str:
+    return f"{plan.group.short_name} {plan.period}"
 
 
 def partnership_pack(partnership: Partnership, as_at: datetime.date) -> tuple[Pack, str]:
@@ -104,6 +108,14 @@ class Subject:
     @classmethod
     def of(cls, stored: StoredPack) -> "Subject":
         return cls(stored.partnership, stored.meeting, stored.plan)
+
+    def what(self) -> str:
+        """What the pack covers, in its file name."""
+        if self.meeting is not None:
+            return meeting_what(self.meeting)
+        if self.plan is not None:
+            return plan_what(self.plan)
+        return "all plans"
 
     def pack(self, as_at: datetime.date) -> tuple[Pack, str]:
         """The pack and what it covers; a meeting's is as at the meeting, whatever as_at says."""

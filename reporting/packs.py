@@ -12,13 +12,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Step
-from actions.rules import is_overdue
+from actions.timeframes import is_overdue
+from actions.update_history import Update
 from plans.models import Group, Partnership, Plan, Priority, RagRating, Theme
-from reporting.as_at import Change, Update, changes_between, cutoff_for, latest_as_at
+from reporting.as_at import Change, changes_between, cutoff_for, latest_as_at
 from reporting.models import Meeting
-
-EXCEPTION_SCALES = ("off_track", "at_risk")
-SCALES = [s.value for s in RagRating.Scale]
 
 
 @dataclass
@@ -36,7 +34,27 @@ class ActionLine:
 
     @property
     def is_exception(self) -> bool:
-        return self.scale in EXCEPTION_SCALES or self.overdue
+        return (self.scale is not None and RagRating.Scale(self.scale).is_exception) or self.overdue
+
+
+def change_words(line: ActionLine, *, previous_meeting: datetime.date | None) -> list[str]:
+    """What changed for the action since the last meeting, in the words every pack uses (the
+    PDF and the Excel report alike). Newly complete says it went up."""
+    was = line.previous_rating.label if line.previous_rating else ""
+    words = {
+        Change.UP: f"Up from {was}",
+        Change.DOWN: f"Down from {was}",
+        Change.NEWLY_COMPLETE: "Newly complete",
+        Change.NEWLY_OVERDUE: "Newly overdue",
+        Change.FIRST_RATING: "First rating",
+        Change.NOT_UPDATED: "Not updated since the last meeting"
+        if previous_meeting
+        else "Not updated",
+    }
+    shown = [change for change in line.changes if change in words]
+    if Change.NEWLY_COMPLETE in shown and Change.UP in shown:
+        shown.remove(Change.UP)
+    return [words[change] for change in shown]
 
 
 @dataclass
@@ -203,7 +221,7 @@ def build_pack(
                 ratings[update.rating_id].scale,
                 update.rating_id,
                 update.pk,
-                accepted=update.status == ProgressUpdate.Status.ACCEPTED,
+                status=update.status,
                 reviewed_at=update.reviewed_at,
             )
         )

@@ -26,7 +26,6 @@ import base64
 import binascii
 import gc
 import mimetypes
-import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,9 +40,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
-from reporting.as_at import Change
-from reporting.packs import ActionLine, Pack
+from reporting.packs import ActionLine, Pack, change_words
 
 # Relative URLs in the pack resolve against this origin; .invalid never resolves (RFC 2606).
 # The fetcher maps APP_ORIGIN + STATIC_URL to the app's static files and refuses the rest.
@@ -54,19 +53,9 @@ BASE_URL = APP_ORIGIN + "/"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 # The fixed scale that reports aggregate on, in the order the pack shows it; None: no update.
-SCALE_ORDER = ["not_started", "on_track", "at_risk", "off_track", "complete", None]
+SCALE_ORDER = [*RagRating.Scale.values, None]
 SCALE_LABELS = {**dict(RagRating.Scale.choices), None: "No update"}
 SCALE_COLOURS = {**{str(k): v for k, v in RagRating.SCALE_COLOURS.items()}, None: "#ffffff"}
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-CHANGE_WORDS = {
-    Change.UP: "Improved",
-    Change.DOWN: "Worse",
-    Change.NEWLY_COMPLETE: "Newly complete",
-    Change.NEWLY_OVERDUE: "Newly overdue",
-    Change.FIRST_RATING: "First rating",
-    Change.NOT_UPDATED: "Not updated",
-}
 
 
 class FetchRefused(ValueError):
@@ -212,23 +201,7 @@ class PlanRow:
 
 
 def rating_cell(rating) -> tuple[str, str]:
-    return (rating.label, f"r-{rating.pk}") if rating else ("No update", "r-none")
-
-
-def change_words(changes) -> str:
-    changes = set(changes) - {Change.NOT_UPDATED}
-    if Change.NEWLY_COMPLETE in changes:
-        changes.discard(Change.UP)
-    return ", ".join(CHANGE_WORDS[c] for c in CHANGE_WORDS if c in changes)
-
-
-def since_last_meeting(line: ActionLine) -> str:
-    words = change_words(line.changes)
-    if words and line.previous_rating and {Change.UP, Change.DOWN} & set(line.changes):
-        return f"{words}\nwas {line.previous_rating.label}"
-    if words:
-        return words
-    return "Not updated" if Change.NOT_UPDATED in line.changes else "No change"
+    return (rating.label, f"{PDF_CLASS}{rating.pk}") if rating else ("No update", "r-none")
 
 
 def timeframe_cell(action, overdue: bool) -> str:
@@ -239,7 +212,7 @@ def timeframe_cell(action, overdue: bool) -> str:
     return (text or "–") + ("\nOverdue" if overdue else "")
 
 
-def action_cells(line: ActionLine, plan) -> Cells:
+def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     action, update = line.action, line.update
     parts = [action.text]
     for step in action.steps.all():
@@ -259,6 +232,7 @@ def action_cells(line: ActionLine, plan) -> Cells:
             commentary += f"\nEvidence: {update.evidence}"
         if update.author:
             commentary += f"\n– {update.author.get_full_name() or update.author.username}"
+    changes = change_words(line, previous_meeting=previous_meeting)
     rating, rating_class = rating_cell(line.rating)
     previous, previous_class = rating_cell(line.previous_rating)
     return Cells(
@@ -277,8 +251,8 @@ def action_cells(line: ActionLine, plan) -> Cells:
         previous=previous,
         previous_class=previous_class,
         commentary=commentary,
-        change=change_words(line.changes),
-        since=since_last_meeting(line),
+        change=", ".join(changes),
+        since="\n".join(changes) or "No change",
     )
 
 
@@ -348,14 +322,9 @@ def priority_count_rows(plan, title: str, plan_pack) -> list[CountRow]:
     return rows
 
 
-def rating_css(ratings) -> str:
-    """One class per rating in its partnership's colour (checked: it goes into a stylesheet)."""
-    rules = []
-    for rating in ratings:
-        colour = rating.colour if HEX_COLOUR.match(rating.colour or "") else None
-        colour = colour or SCALE_COLOURS.get(rating.scale, "#ffffff")
-        rules.append(f".r-{rating.pk}{{background:{colour};color:{readable_text_colour(colour)}}}")
-    return "\n".join(rules)
+def lower_first(text: str) -> str:
+    """ "Down from On track" within a sentence: the rating keeps its partnership's capitals."""
+    return text[:1].lower() + text[1:]
 
 
 def truncate(text: str, length: int) -> str:
@@ -369,7 +338,7 @@ def pack_context(pack: Pack) -> dict:
         plan = plan_pack.plan
         lines = plan_pack.lines
         for line in lines:
-            cells[line.action.pk] = action_cells(line, plan)
+            cells[line.action.pk] = action_cells(line, plan, pack.previous_meeting)
         title = f"{plan.title} {plan.period}"
         row = count_row(title, plan.group.short_name, plan_pack.counts, lines)
         row.short_label = truncate(title, CHART["label_chars"])
@@ -398,7 +367,7 @@ def pack_context(pack: Pack) -> dict:
         "meeting": pack.meeting,
         "plans": plans,
         "ratings": sorted(pack.ratings.values(), key=lambda r: (r.position, r.pk)),
-        "rating_css": mark_safe(rating_css(pack.ratings.values())),  # noqa: S308 - checked
+        "rating_css": mark_safe(rating_css(pack.ratings.values(), PDF_CLASS)),  # noqa: S308 - checked
         "scales": [(SCALE_LABELS[s], SCALE_COLOURS[s]) for s in SCALE_ORDER],
         "scale_labels": [SCALE_LABELS[s] for s in SCALE_ORDER],
         "chart": CHART,
@@ -417,7 +386,7 @@ def pack_context(pack: Pack) -> dict:
         "changed": [cells[line.action.pk] for line in pack.changed if not line.is_exception],
         "changed_exceptions": [
             f"{line.action.number} {cells[line.action.pk].where} "
-            f"({cells[line.action.pk].change.lower()})"
+            f"({lower_first(cells[line.action.pk].change)})"
             for line in pack.changed
             if line.is_exception
         ],

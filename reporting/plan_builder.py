@@ -12,6 +12,11 @@ from plans.models import Outcome, Plan, Priority
 # The demo plans, transcribed from the seeds; the import template shows one as its example.
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
+
+class PlanDataError(ValueError):
+    """The structured data names something the partnership does not have."""
+
+
 # The fields each level of a plan takes from structured data (fixtures/README.md's schema).
 PLAN_FIELDS = [
     "title",
@@ -84,7 +89,7 @@ class PlanBuilder:
         """The action alone: its steps are added with add_step."""
         unknown = set(data.get("themes", [])) - set(self.themes)
         if unknown:
-            raise DemoDataError(
+            raise PlanDataError(
                 f"{self.origin}: action {data.get('number')}: unknown themes {unknown}"
             )
         action = Action.objects.create(

@@ -30,17 +30,14 @@ from dataclasses import dataclass
 import yaml
 from django.db.models import Prefetch
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from actions.models import Action, Step
 from plans.models import Outcome, Plan, Priority, Theme
-from reporting.demo import ACTION_FIELDS, FIXTURES_DIR, OUTCOME_FIELDS, STEP_FIELDS
+from reporting.cells import set_text, sheet_text, unescape
+from reporting.plan_builder import ACTION_FIELDS, FIXTURES_DIR, OUTCOME_FIELDS, STEP_FIELDS
 from reporting.uploads import MAX_UPLOAD_BYTES, PLAN_SHEET, Sheet, megabytes
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -89,27 +86,6 @@ ACTION_ROW_KEYS = ["action_number", "action", "themes", "lead", "timeframe", "ev
 
 
 # Text in cells ------------------------------------------------------------------------
-
-
-def sheet_text(value) -> str:
-    """Text as a sheet holds it: without the control characters xlsx refuses (Word's
-    vertical tab becomes a line break), one kind of line break, no surrounding space."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return ILLEGAL_CHARACTERS_RE.sub("", text).strip()
-
-
-def escape_formula(text: str) -> str:
-    """Text that no spreadsheet takes for a formula: a leading apostrophe before = + - @
-    tab or carriage return (OWASP's advice). The apostrophe, unlike Excel's hidden quote
-    prefix, survives saving the sheet as CSV; import takes it off again (unescape)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def unescape(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
 
 
 # A plan as structured data ---------------------------------------------------------------
@@ -262,11 +238,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def write_text(cell, value) -> None:
-    """Store text as a string (never a formula), escaped where it could be taken for one."""
-    text = escape_formula(sheet_text(value))
-    cell.value = text or None
-    if text:
-        cell.data_type = "s"
+    """Store text as a string, never a formula (reporting.cells), wrapped."""
+    set_text(cell, sheet_text(value))
     cell.alignment = WRAP
 
 
@@ -330,8 +303,9 @@ def template_workbook(partnership) -> bytes:
     workbook = Workbook()
     instructions = workbook.active
     instructions.title = "Instructions"
-    for line in instruction_lines(partnership):
-        instructions.append([escape_formula(sheet_text(cell)) for cell in line])
+    for row_number, line in enumerate(instruction_lines(partnership), start=1):
+        for column, text in enumerate(line, start=1):
+            set_text(instructions.cell(row=row_number, column=column), sheet_text(text))
     instructions.column_dimensions["A"].width = 24
     instructions.column_dimensions["B"].width = 100
     for row in instructions.iter_rows():

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from plans.models import Group
-from reporting import periods
-from reporting.cycle import Item, PeriodStatus
+from reporting import cycle_rules
 from reporting.models import Reminder
+from reporting.update_cycle import Item, PeriodStatus
 
 logger = logging.getLogger(__name__)
 Kind = Reminder.Kind
@@ -102,7 +102,7 @@ def emails_for(status: PeriodStatus, kind: str) -> list[Email]:
 
 def lead_emails(status: PeriodStatus, kind: str, already: set[int]) -> list[Email]:
     items = {item.action.pk: item for item in status.items}
-    asked = periods.leads_to_notify(
+    asked = cycle_rules.leads_to_notify(
         {pk: item.owed for pk, item in items.items()},
         outstanding={item.action.pk for item in status.outstanding},
         already=already,
@@ -139,7 +139,7 @@ def chair_emails(status: PeriodStatus, already: set[int]) -> list[Email]:
         for group_id in status.groups
     }
     items = {item.action.pk: item for item in status.outstanding}
-    told = periods.chairs_to_tell(
+    told = cycle_rules.chairs_to_tell(
         [(pk, item.plan.group_id) for pk, item in items.items()],
         meeting_group_id=meeting.group_id,
         board_meeting=meeting.group.kind == Group.Kind.BOARD,
@@ -153,7 +153,7 @@ def chair_emails(status: PeriodStatus, already: set[int]) -> list[Email]:
         groups: dict[str, list[Line]] = {}
         for pk in action_ids:
             item = items[pk]
-            can = periods.may_update(
+            can = cycle_rules.may_update(
                 member,
                 plan_group_id=item.plan.group_id,
                 leads_it=any(lead.user_id == user_id for lead in item.leads),

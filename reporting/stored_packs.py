@@ -3,6 +3,7 @@
 
 import datetime
 import logging
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from plans.models import Partnership
 from reporting.fingerprints import pack_fingerprint
 from reporting.models import RENDER_TIME_LIMIT, TOO_LONG, StoredPack
 from reporting.pack_files import FORMATS, Subject, meeting_what, pack_filename, render_pack
+from reporting.packs import Pack
 from reporting.time_limits import RenderTookTooLong, time_limit
 
 logger = logging.getLogger(__name__)
@@ -29,19 +31,27 @@ RENDERED_IN_REQUEST = {"xlsx"}
 KEEP_RENDERS = 3
 
 
+class Requested(NamedTuple):
+    stored: StoredPack
+    created: bool
+    pack: Pack | None  # the pack built to compare fingerprints; None for a locked meeting's
+
+
 def request_stored_pack(
     *, subject: Subject, fmt: str, as_at: datetime.date, user=None
-) -> tuple[StoredPack, bool]:
+) -> Requested:
     """A stored render of the subject's pack as it would be made now: a ready one that says
     the same (its fingerprint matches), else one already queued or being made, else a new
-    queued one, with created=True: the caller renders it or queues the task (reporting.tasks.
-    start_render). A ready one comes with its content; the others without.
+    queued one, with created=True and the fingerprint of the pack just built: the caller
+    renders it (from that pack) or queues the task (reporting.tasks.start_render). A ready one
+    comes with its content; the others without.
 
     A locked meeting's pack is the one kept at its lock (find_render), whatever the pack
     would say now, so it is not built here; a new kept render is queued only if the lock's
     is missing or failed."""
     meeting = subject.meeting
     kept_since = meeting.locked_at if meeting is not None else None
+    pack = None
     if kept_since is not None:
         fingerprint, as_at, what = "", meeting.held_on, meeting_what(meeting)
     else:
@@ -54,13 +64,13 @@ def request_stored_pack(
         Partnership.objects.select_for_update().only("pk").get(pk=subject.partnership.pk)
         ready = find_render(renders, fingerprint, kept_since=kept_since)
         if ready is not None:
-            return ready, False
+            return Requested(ready, False, pack)
         pending = renders.in_progress(timezone.now())
         if kept_since is not None:
             pending = pending.filter(kept=True, created_at__gte=kept_since)
         pending = pending.defer("content").first()
         if pending is not None:
-            return pending, False
+            return Requested(pending, False, pack)
         stored = StoredPack.objects.create(
             partnership=subject.partnership,
             meeting=subject.meeting,
@@ -71,8 +81,9 @@ def request_stored_pack(
             content_type=FORMATS[fmt],
             requested_by=user if user is not None and user.is_authenticated else None,
             kept=kept_since is not None,
+            fingerprint=fingerprint,
         )
-    return stored, True
+    return Requested(stored, True, pack)
 
 
 def find_render(renders, fingerprint: str, *, kept_since=None) -> StoredPack | None:
@@ -97,11 +108,12 @@ def failure_reason(error: BaseException) -> str:
     return "something went wrong while laying it out (the details are in the server's log)"
 
 
-def render_stored_pack(pk: int, *, limit: float | None = None) -> None:
+def render_stored_pack(pk: int, *, limit: float | None = None, pack: Pack | None = None) -> None:
     """Make the file of a queued stored pack and keep it, or record in plain words why it
     could not be made (and log the traceback). A pack no longer queued (taken by another
     worker, deleted, or given up on) is left alone; so is one given up on while it was being
-    made, when it finishes late."""
+    made, when it finishes late. `pack`: the pack the request just built for it (then neither
+    the pack nor its fingerprint is made a second time)."""
     Status = StoredPack.Status
     claimed = StoredPack.objects.filter(pk=pk, status=Status.QUEUED).update(
         status=Status.RENDERING, started_at=timezone.now()
@@ -117,7 +129,11 @@ def render_stored_pack(pk: int, *, limit: float | None = None) -> None:
     still_rendering = StoredPack.objects.filter(pk=pk, status=Status.RENDERING)
     try:
         with time_limit(limit):
-            pack, what = Subject.of(stored).pack(stored.as_at)
+            if pack is None or not stored.fingerprint:
+                pack, what = Subject.of(stored).pack(stored.as_at)
+                fingerprint = pack_fingerprint(pack, stored.format)
+            else:
+                what, fingerprint = Subject.of(stored).what(), stored.fingerprint
             content = render_pack(pack, stored.format)
     except Exception as error:
         logger.exception("Could not make stored pack %s (%s)", pk, stored.filename)
@@ -130,7 +146,7 @@ def render_stored_pack(pk: int, *, limit: float | None = None) -> None:
         status=Status.READY,
         content=content,
         size=len(content),
-        fingerprint=pack_fingerprint(pack, stored.format),
+        fingerprint=fingerprint,
         as_at=pack.as_at,
         filename=pack_filename(pack.partnership, what, pack.as_at, stored.format),
         finished_at=timezone.now(),

@@ -9,8 +9,8 @@ move to Django 6 is a change of import.
 
 from django_tasks import task
 
-from reporting.downloads import RENDERED_IN_REQUEST, render_stored_pack
 from reporting.models import RENDER_TIME_LIMIT, StoredPack
+from reporting.stored_packs import RENDERED_IN_REQUEST, render_stored_pack
 
 
 @task()
@@ -20,10 +20,10 @@ def make_stored_pack(stored_pack_id: int) -> None:
     render_stored_pack(stored_pack_id, limit=RENDER_TIME_LIMIT.total_seconds())
 
 
-def start_render(stored: StoredPack) -> None:
-    """Make a newly queued stored pack: now, for a format quick to render, else in the
-    background worker."""
+def start_render(stored: StoredPack, pack=None) -> None:
+    """Make a newly queued stored pack: now, for a format quick to render (from the pack just
+    built for it, if given), else in the background worker."""
     if stored.format in RENDERED_IN_REQUEST:
-        render_stored_pack(stored.pk)
+        render_stored_pack(stored.pk, pack=pack)
     else:
         make_stored_pack.enqueue(stored.pk)

@@ -1,5 +1,5 @@
 """The update cycle from the database: a meeting's period and where it stands (fed to the
-rules in reporting.periods), and the meetings of the calendar.
+rules in reporting.cycle_rules), and the meetings of the calendar.
 
 period_status() runs a fixed number of queries whatever the number of plans, actions,
 leads or updates: the reminders command and the staff board both read it.
@@ -13,15 +13,16 @@ from django.db import transaction
 from django.db.models import Count
 
 from actions.models import Action, ProgressUpdate, Step
+from actions.update_history import Update
 from plans.models import Group, Membership, Partnership, Plan
-from reporting import periods
+from reporting import cycle_rules
 from reporting.models import Meeting, Reminder
 from reporting.packs import plans_for_meeting
 
 
-def period_of(meeting: Meeting, partnership: Partnership | None = None) -> periods.Period:
+def period_of(meeting: Meeting, partnership: Partnership | None = None) -> cycle_rules.Period:
     partnership = partnership or meeting.group.partnership
-    return periods.period_for(
+    return cycle_rules.period_for(
         meeting.held_on,
         meeting.updates_open_on,
         meeting.updates_due_on,
@@ -62,8 +63,8 @@ class Item:
 
     action: Action
     received: bool
-    leads: list[periods.Lead]
-    owed: periods.Owed
+    leads: list[cycle_rules.Lead]
+    owed: cycle_rules.Owed
     short_text: str
 
     @property
@@ -78,16 +79,16 @@ class LeadRow:
 
     name: str
     note: str
-    tally: periods.Tally = field(default_factory=periods.Tally)
+    tally: cycle_rules.Tally = field(default_factory=cycle_rules.Tally)
 
 
 @dataclass
 class PeriodStatus:
     meeting: Meeting
     partnership: Partnership
-    period: periods.Period
+    period: cycle_rules.Period
     items: list[Item]
-    members: dict[int, periods.Member]
+    members: dict[int, cycle_rules.Member]
     users: dict[int, object]
     group_chairs: list[tuple[int, int]]
     chair_memberships: list[tuple[int, int]]
@@ -108,7 +109,7 @@ class PeriodStatus:
         return {(r.recipient_id, r.kind) for r in self.reminders}
 
     def chairs_of(self, group_id: int) -> list[int]:
-        return periods.chairs_of(
+        return cycle_rules.chairs_of(
             group_id, group_chairs=self.group_chairs, chair_memberships=self.chair_memberships
         )
 
@@ -117,8 +118,10 @@ class PeriodStatus:
         return user.get_full_name() or user.get_username()
 
     @cached_property
-    def by_group(self) -> list[tuple[Group, periods.Tally]]:
-        tallies = periods.tally((item.plan.group_id, item, item.received) for item in self.items)
+    def by_group(self) -> list[tuple[Group, cycle_rules.Tally]]:
+        tallies = cycle_rules.tally(
+            (item.plan.group_id, item, item.received) for item in self.items
+        )
         return sorted(
             ((self.groups[g], t) for g, t in tallies.items()), key=lambda row: row[0].name
         )
@@ -151,14 +154,14 @@ class PeriodStatus:
                 rows[key].tally.add(item, item.received)
         return sorted(rows.values(), key=lambda row: (-row.tally.outstanding, row.name))
 
-    def lead_note(self, lead: periods.Lead, item: Item) -> str:
+    def lead_note(self, lead: cycle_rules.Lead, item: Item) -> str:
         """Why a lead is not emailed, or '' if they are."""
         member = self.members.get(lead.user_id) if lead.user_id else None
         if member is None or not member.active:
             return "no sign-in"
         if not member.email:
             return "no email address"
-        if not periods.may_update(member, plan_group_id=item.plan.group_id, leads_it=True):
+        if not cycle_rules.may_update(member, plan_group_id=item.plan.group_id, leads_it=True):
             return "may not give updates"
         return ""
 
@@ -185,18 +188,18 @@ def period_status(meeting: Meeting) -> PeriodStatus:
         action.outcome.plan = plans[action.outcome.plan_id]
     ids = live.values("pk")
 
-    updates: dict[int, list[periods.UpdateFact]] = {}
+    updates: dict[int, list[cycle_rules.UpdateFact]] = {}
     for action_id, reported_on, status, scale, created_at, pk in (
         ProgressUpdate.objects.filter(action__in=ids, reported_on__lte=period.meeting)
         .order_by()
         .values_list("action_id", "reported_on", "status", SCALE, "created_at", "pk")
     ):
         updates.setdefault(action_id, []).append(
-            periods.UpdateFact(reported_on, status, scale, (created_at, pk))
+            Update(reported_on, created_at, scale, pk=pk, status=status)
         )
-    in_scope = [a for a in actions if periods.needs_update(updates.get(a.pk, []), period)]
+    in_scope = [a for a in actions if cycle_rules.needs_update(updates.get(a.pk, []), period)]
 
-    leads: dict[int, dict[int, periods.Lead]] = {}
+    leads: dict[int, dict[int, cycle_rules.Lead]] = {}
     step_leads = Step.lead_people.through.objects.filter(
         step__action__in=ids, step__deleted_at__isnull=True
     ).order_by("step__position", "step__pk")
@@ -207,7 +210,7 @@ def period_status(meeting: Meeting) -> PeriodStatus:
         *step_leads.values_list("step__action_id", "person_id", "person__name", "person__user_id"),
     ]
     for action_id, person_id, name, user_id in lead_rows:
-        lead = periods.Lead(person_id, name, user_id)
+        lead = cycle_rules.Lead(person_id, name, user_id)
         leads.setdefault(action_id, {}).setdefault(person_id, lead)
 
     group_ids = {plan.group_id for plan in plans.values()} | {meeting.group_id}
@@ -234,7 +237,7 @@ def period_status(meeting: Meeting) -> PeriodStatus:
         .prefetch_related("groups")
     )
     members = {
-        m.user_id: periods.Member(
+        m.user_id: cycle_rules.Member(
             m.user_id,
             m.role,
             frozenset(g.pk for g in m.groups.all()),
@@ -267,9 +270,9 @@ def period_status(meeting: Meeting) -> PeriodStatus:
         status.items.append(
             Item(
                 action=action,
-                received=periods.received(updates.get(action.pk, []), period),
+                received=cycle_rules.received(updates.get(action.pk, []), period),
                 leads=action_leads,
-                owed=periods.owed_by(
+                owed=cycle_rules.owed_by(
                     leads=action_leads,
                     chair_user_ids=status.chairs_of(plan_group_id),
                     members=members,

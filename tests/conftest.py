@@ -1,8 +1,8 @@
 import pytest
 from django.db import transaction
 
+from ops.demo import load_demo
 from plans.models import Group, Membership, Partnership
-from reporting.demo import load_demo
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"

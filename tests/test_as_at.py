@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from reporting.as_at import Change, Update, changes_between, latest_as_at
+from actions.update_history import Update
+from reporting.as_at import Change, changes_between, latest_as_at
 
 UTC = dt.UTC
 

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Risk, Step
+from front.views.audit import change_of, log_rows
 from plans import audit
-from plans.audit_views import change_of, log_rows
-from plans.editing import soft_delete
 from plans.models import (
     AuditEvent,
     Group,
@@ -28,6 +27,7 @@ from plans.models import (
     RagRating,
     Theme,
 )
+from plans.staff_writes import soft_delete
 from reporting.models import Meeting
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -381,7 +381,7 @@ def test_the_page_merges_events_and_content_changes_newest_first(client_for, per
 
 
 def audit_user(user):
-    from reporting.imports import acting_as
+    from plans.history import acting_as
 
     return acting_as(user)
 

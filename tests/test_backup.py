@@ -42,17 +42,17 @@ from django.db import connection
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Risk, Step
+from ops import backups
+from ops.backups import BackupError
+from ops.demo import load_demo
 from plans import audit
 from plans.audit_models import AuditEvent
 from plans.models import Group, Membership, Partnership, Plan
-from reporting import backups
-from reporting.backups import BackupError
-from reporting.demo import load_demo
 from reporting.models import Meeting
 from tests.factories import UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
-# Read back from both databases: named here, not taken from reporting.backups, so a model
+# Read back from both databases: named here, not taken from ops.backups, so a model
 # the backup forgot shows up as a difference.
 INVENTORY = ["plans", "actions", "reporting", "auth.user", "auth.group", "admin"]
 ON_SQLITE = connection.vendor == "sqlite"

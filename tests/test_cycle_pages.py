@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate
+from ops.synthetic import build_partnership
 from plans.models import Group, Membership, Partnership, Person, RagRating
 from reporting.models import Meeting, Reminder
-from reporting.synthetic import build_partnership
 from tests.factories import UserFactory
 from tests.test_editing import assert_error_page, check_personas
 

@@ -163,7 +163,7 @@ def test_leads_link_to_groups_even_when_run_together(demo):
 
 
 def test_loading_twice_replaces_rather_than_duplicates(demo):
-    from reporting.demo import load_demo
+    from ops.demo import load_demo
 
     load_demo()
     assert Plan.objects.count() == 3

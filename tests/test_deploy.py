@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from gunicorn.config import KNOWN_SETTINGS
 
-from reporting.import_views import MAX_REQUEST_BYTES
+from front.views.imports import MAX_REQUEST_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate, Step
-from plans.editing import StaleEdit, move, restore, save_if_current, soft_delete
 from plans.models import Group, Outcome, Person, Plan, Priority, RagRating, Theme
+from plans.staff_writes import StaleEdit, move, restore, save_if_current, soft_delete
 from tests.factories import ActionFactory, OutcomeFactory, StepFactory
 
 pytestmark = pytest.mark.django_db

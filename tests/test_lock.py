@@ -19,10 +19,10 @@ from actions.progress import record_progress
 from actions.review import accept_update
 from plans.models import AuditEvent, Group, Plan, RagRating
 from reporting.as_at import cutoff_for
-from reporting.downloads import KEEP_RENDERS
 from reporting.locks import LockRefused, lock_meeting, unlock_meeting
 from reporting.models import Meeting, StoredPack
 from reporting.packs import end_of_day, pack_for_meeting
+from reporting.stored_packs import KEEP_RENDERS
 from tests.factories import ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +303,7 @@ def test_kept_files_are_never_pruned(client_for, meeting, queue, personas):
 def test_a_kept_render_that_failed_is_made_again_as_kept(
     client_for, meeting, queue, personas, monkeypatch
 ):
-    monkeypatch.setattr("reporting.downloads.render_pack", lambda pack, fmt: 1 / 0)
+    monkeypatch.setattr("reporting.stored_packs.render_pack", lambda pack, fmt: 1 / 0)
     lock_meeting(meeting=meeting, user=personas["staff"])
     failed = kept(meeting).get()
     assert failed.status == Status.FAILED

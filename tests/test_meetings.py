@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from plans.models import Group, Partnership, Plan, RagRating
-from reporting.downloads import Subject, render_stored_pack, request_stored_pack
 from reporting.models import Meeting, StoredPack
+from reporting.pack_files import Subject
+from reporting.stored_packs import render_stored_pack, request_stored_pack
 from tests.factories import ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def stored(meetings):
         ("ready", Subject(merton, meeting=meetings["ess"])),
         ("medway", Subject(medway, meeting=meetings["medway"])),
     ]:
-        made[name], _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
+        made[name], _, _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
         render_stored_pack(made[name].pk)
     made["failed"] = StoredPack.objects.create(
         partnership=merton, meeting=meetings["board"], format="pdf", as_at=D("2024-09-15"),

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from plans.models import Group
-from reporting.downloads import Subject, request_stored_pack
 from reporting.models import StoredPack
+from reporting.pack_files import Subject
+from reporting.stored_packs import request_stored_pack
 from tests.factories import ActionFactory, GroupFactory, PlanFactory
 
 
@@ -30,7 +31,7 @@ def test_the_database_queue_and_its_worker_make_the_pack(settings):
     plan = PlanFactory(group=GroupFactory(kind=Group.Kind.BOARD))
     ActionFactory(outcome__plan=plan, text="Audit the front door")
     subject = Subject(plan.group.partnership, plan=plan)
-    stored, created = request_stored_pack(subject=subject, fmt="pdf", as_at=dt.date(2024, 10, 1))
+    stored, created, _ = request_stored_pack(subject=subject, fmt="pdf", as_at=dt.date(2024, 10, 1))
     start_render(stored)
     assert DBTaskResult.objects.get().args_kwargs == {"args": [stored.pk], "kwargs": {}}
     stored.refresh_from_db()

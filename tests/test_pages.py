@@ -192,8 +192,8 @@ def test_ratings_css_is_revalidated_so_colour_changes_show_at_once(client_for):
 
 
 def test_a_deleted_step_no_longer_makes_its_lead_a_lead(client_for, personas):
-    from plans.editing import soft_delete
     from plans.models import Person
+    from plans.staff_writes import soft_delete
 
     ppyp_42 = Action.objects.get(outcome__plan__title__startswith="Promote", number="4.2")
     sarah = Person.objects.get(name="Sarah Bell")  # leads one report (a step) of 4.2
@@ -209,7 +209,7 @@ def test_a_deleted_step_no_longer_makes_its_lead_a_lead(client_for, personas):
 
 
 def test_plan_page_escapes_every_text_users_wrote(client_for):
-    """The plan table is built in Python (plans.plan_table): nothing in it may run as markup."""
+    """The plan table is built in Python (front.plan_table): nothing in it may run as markup."""
     attack = '<script>alert(1)</script>"'
     outcome = ess().outcomes.get(number="2")
     outcome.note = attack

@@ -120,13 +120,13 @@ def test_exceptions_come_before_the_plans_with_their_commentary(board):
     text = squeeze(pages[exceptions])
     assert squeeze("Overdue as reported to the subgroup on 2024-09-01.") in text
     assert squeeze("At risk as reported to the subgroup on 2024-09-03.") in text
-    assert squeeze("Worse was On track") in text  # 2.1's change since the last meeting
+    assert squeeze("Down from On track") in text  # 2.1's change since the last meeting
     changes = next(
         i for i, t in enumerate(pages) if "Changes since the last meeting" in t and i > 1
     )
     # Changed exceptions are listed there and shown once, with their change, in this report.
     listed = squeeze(pages[changes]).split(squeeze("In the exception report:"))[1]
-    assert squeeze("2.1 ESS 2024-25 (worse);") in listed
+    assert squeeze("2.1 ESS 2024-25 (down from On track);") in listed
 
 
 def test_cover_header_footer_and_contents(board):

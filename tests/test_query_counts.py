@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from ops.synthetic import build_partnership
 from plans.models import Membership, Plan
-from reporting.synthetic import build_partnership
 from tests.factories import UserFactory
 
 

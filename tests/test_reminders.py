@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from plans.models import Group, Membership, Partnership, Person, RagRating
-from reporting import cycle, reminders
+from reporting import reminders, update_cycle
 from reporting.models import Meeting, Reminder
 from tests.factories import UserFactory
 
@@ -270,7 +270,7 @@ def test_a_failed_email_is_recorded_and_tried_again_without_stopping_the_run(
 def test_an_email_claimed_by_another_run_is_not_sent(cycle_data, mailoutbox):
     """Two runs at once: the one whose row is in first sends; the other's insert fails on
     the unique constraint and it sends nothing."""
-    status = cycle.period_status(cycle_data["meeting"])
+    status = update_cycle.period_status(cycle_data["meeting"])
     emails = reminders.emails_for(status, Reminder.Kind.OPENED)
     first = next(email for email in emails if email.address == "zoe@example.org")
     Reminder.objects.create(  # the other run's claim, made after this one read the status

@@ -18,11 +18,13 @@ from actions.review import (
     return_update,
     status_on_entry,
 )
+from actions.update_history import Update
+from ops.synthetic import build_partnership
 from plans.models import Group, Membership, Partnership, Person, Plan, RagRating
-from reporting.as_at import Update, latest_as_at
+from plans.permissions import Standing
+from reporting.as_at import latest_as_at
 from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
-from reporting.synthetic import build_partnership
 from tests.factories import ProgressUpdateFactory, UserFactory
 
 Status = ProgressUpdate.Status
@@ -69,13 +71,13 @@ def at(day: str, hour=10) -> dt.datetime:
         ("staff", False, Status.ACCEPTED),  # business support staff
         ("chair", True, Status.ACCEPTED),  # a chair of the group owning the plan
         ("chair", False, Status.SUBMITTED),  # a chair of another group, or a named lead
-        ("board", False, Status.SUBMITTED),  # (refused by plans.access before it gets here)
+        ("board", False, Status.SUBMITTED),  # (refused by front.access before it gets here)
         ("", False, Status.SUBMITTED),  # not a member of the partnership
         (None, False, Status.ACCEPTED),  # no author: a script or the demo loader
     ],
 )
 def test_the_rule_says_whose_updates_wait_for_review(role, chairs_owning_group, expected):
-    assert status_on_entry(role=role, chairs_owning_group=chairs_owning_group) == expected
+    assert status_on_entry(Standing(role, chairs_owning_group)) == expected
 
 
 @pytest.fixture
@@ -379,7 +381,7 @@ def line(pack, number):
 def update(reported, entered, scale, *, accepted=True, reviewed=None, pk=0):
     return Update(
         D(reported), dt.datetime.fromisoformat(entered).replace(tzinfo=UTC), scale, 1, pk,
-        accepted=accepted,
+        status="accepted" if accepted else "submitted",
         reviewed_at=dt.datetime.fromisoformat(reviewed).replace(tzinfo=UTC) if reviewed else None,
     )  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""Year end: rolling a plan forward into a new period (plans.roll_forward, plans.roll_views)."""
+"""Year end: rolling a plan forward into a new period (actions.roll_forward and its page,
+front.views.roll_forward)."""
 
 import datetime as dt
 
@@ -6,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action, ProgressUpdate, Step
-from plans.models import Plan, RagRating
-from plans.roll_forward import (
+from actions.roll_forward import (
     NothingToCarry,
     carried_layout,
     carries_by_default,
@@ -15,6 +15,7 @@ from plans.roll_forward import (
     next_period,
     roll_forward,
 )
+from plans.models import Plan, RagRating
 from tests.factories import ProgressUpdateFactory
 
 D = dt.date.fromisoformat

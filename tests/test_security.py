@@ -15,9 +15,10 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from front.views.sign_in import clock
 from mscp import sessions
 from mscp.health import database_problem, healthz
-from mscp.security import client_ip, clock, forwarded_client
+from plans.client_address import client_ip, forwarded_client
 from plans.models import RESERVED_SLUGS, Partnership
 from tests.conftest import PASSWORD
 

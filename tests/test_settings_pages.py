@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate, Step
-from plans.editing import soft_delete
 from plans.models import Group, Membership, Person, RagRating, Theme
+from plans.staff_writes import soft_delete
 from tests.test_editing import (
     PERSONAS,
     STAFF_ONLY,

@@ -21,15 +21,11 @@ from pypdf import PdfReader
 
 from actions.models import Action
 from plans.models import AuditEvent, Group, Plan, RagRating
-from reporting.downloads import (
-    KEEP_RENDERS,
-    Subject,
-    pack_fingerprint,
-    render_stored_pack,
-    request_stored_pack,
-)
+from reporting.fingerprints import pack_fingerprint
 from reporting.models import RENDER_TIME_LIMIT, Meeting, StoredPack
+from reporting.pack_files import Subject
 from reporting.packs import pack_for_meeting
+from reporting.stored_packs import KEEP_RENDERS, render_stored_pack, request_stored_pack
 from tests.factories import ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,12 +88,12 @@ def run_queued(queue) -> int:
 
 @pytest.fixture
 def logged():
-    """The records logged by reporting.downloads (the tests run with pytest's logging plugin
+    """The records logged by reporting.stored_packs (the tests run with pytest's logging plugin
     off, so there is no caplog)."""
     records = []
     handler = logging.Handler(logging.DEBUG)
     handler.emit = records.append
-    logger = logging.getLogger("reporting.downloads")
+    logger = logging.getLogger("reporting.stored_packs")
     logger.addHandler(handler)
     yield records
     logger.removeHandler(handler)
@@ -207,7 +203,7 @@ def test_a_second_click_is_served_the_stored_file_at_once(client_for, meeting, q
 
 
 def ready_meeting_pack(meeting, fmt="xlsx") -> StoredPack:
-    stored, created = request_stored_pack(
+    stored, created, _ = request_stored_pack(
         subject=Subject(meeting.group.partnership, meeting=meeting), fmt=fmt, as_at=D("2024-10-01")
     )
     assert created
@@ -270,11 +266,11 @@ def test_what_a_past_meetings_pack_does_not_show_does_not_make_it_stale(client_f
 def test_a_pack_as_at_today_is_made_again_the_next_day(client_for, personas):
     plan = ess_plan()
     subject = Subject(plan.group.partnership, plan=plan)
-    stored, _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
+    stored, _, _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
     render_stored_pack(stored.pk)
-    again, created = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
+    again, created, _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-01"))
     assert (again.pk, created) == (stored.pk, False)
-    tomorrow, created = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-02"))
+    tomorrow, created, _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D("2024-10-02"))
     assert created and tomorrow.pk != stored.pk
     # The view asks for today's.
     response = client_for("board").get(url("reporting:plan_pack", plan.pk, "xlsx"))
@@ -334,7 +330,7 @@ def test_a_render_that_fails_says_so_in_plain_words(client_for, meeting, monkeyp
     def broken(pack, fmt):
         raise RuntimeError("cairo: surface finished (internal detail)")
 
-    monkeypatch.setattr("reporting.downloads.render_pack", broken)
+    monkeypatch.setattr("reporting.stored_packs.render_pack", broken)
     client = client_for("chair")
     response = click(client, meeting)
     stored = StoredPack.objects.get()
@@ -368,7 +364,7 @@ def test_a_render_that_fails_says_so_in_plain_words(client_for, meeting, monkeyp
 
 
 def test_a_failed_excel_report_shows_its_page_not_an_error(client_for, meeting, monkeypatch):
-    monkeypatch.setattr("reporting.downloads.render_pack", lambda pack, fmt: 1 / 0)
+    monkeypatch.setattr("reporting.stored_packs.render_pack", lambda pack, fmt: 1 / 0)
     client = client_for("board")
     response = click(client, meeting, "xlsx")
     stored = StoredPack.objects.get()
@@ -422,19 +418,19 @@ def test_a_pack_queued_while_no_worker_runs_has_failed_after_the_limit(client_fo
 
 def test_a_render_given_up_on_while_it_ran_is_not_overwritten(meeting, monkeypatch):
     """The worker finishes after the person was told it failed and tried again."""
-    from reporting import downloads
+    from reporting import stored_packs
 
     stored = StoredPack.objects.create(
         partnership=meeting.group.partnership, meeting=meeting, format="xlsx",
         as_at=meeting.held_on, filename="x.xlsx", content_type="application/x",
     )  # fmt: skip
-    real = downloads.render_pack
+    real = stored_packs.render_pack
 
     def slow(pack, fmt):
-        downloads.give_up(StoredPack.objects.get(pk=stored.pk))  # meanwhile, in a request
+        stored_packs.give_up(StoredPack.objects.get(pk=stored.pk))  # meanwhile, in a request
         return real(pack, fmt)
 
-    monkeypatch.setattr("reporting.downloads.render_pack", slow)
+    monkeypatch.setattr("reporting.stored_packs.render_pack", slow)
     render_stored_pack(stored.pk)
     stored.refresh_from_db()
     assert (stored.status, stored.content) == (Status.FAILED, None)
@@ -444,7 +440,7 @@ def test_a_render_given_up_on_while_it_ran_is_not_overwritten(meeting, monkeypat
 
 
 def test_the_worker_stops_a_render_that_runs_too_long(meeting, monkeypatch, logged):
-    monkeypatch.setattr("reporting.downloads.render_pack", lambda pack, fmt: time.sleep(5))
+    monkeypatch.setattr("reporting.stored_packs.render_pack", lambda pack, fmt: time.sleep(5))
     stored = StoredPack.objects.create(
         partnership=meeting.group.partnership, meeting=meeting, format="pdf",
         as_at=meeting.held_on, filename="x.pdf", content_type="application/pdf",
@@ -465,7 +461,9 @@ def test_only_the_newest_renders_of_a_pack_are_kept(meeting):
     made = []
     for day in range(1, KEEP_RENDERS + 3):
         subject = Subject(meeting.group.partnership)
-        stored, _ = request_stored_pack(subject=subject, fmt="xlsx", as_at=D(f"2024-10-{day:02}"))
+        stored, _, _ = request_stored_pack(
+            subject=subject, fmt="xlsx", as_at=D(f"2024-10-{day:02}")
+        )
         render_stored_pack(stored.pk)
         made.append(stored.pk)
     kept = StoredPack.objects.filter(meeting=None, plan=None).values_list("pk", flat=True)
@@ -492,7 +490,7 @@ def test_the_database_refuses_a_pack_that_does_not_add_up(meeting):
 
 def test_a_pack_of_a_deleted_plan_is_not_found(client_for, personas):
     plan = ess_plan()
-    stored, _ = request_stored_pack(
+    stored, _, _ = request_stored_pack(
         subject=Subject(plan.group.partnership, plan=plan), fmt="xlsx", as_at=D("2024-10-01")
     )
     client = client_for("staff")

@@ -4,8 +4,8 @@ used-up backup code, a throttle, the audit log, the lock-out count)."""
 
 from django import forms
 
+from front.forms.base import GovukForm
 from plans import two_step
-from plans.forms import GovukForm
 
 APP_CODE_ERROR = "Enter the 6-digit code your authenticator app shows"
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Risk, Step
-from plans.forms import DateInput, EditForm, GovukForm
+from front.forms.base import DateInput, EditForm, GovukForm
 from plans.models import RagRating, Theme
 
 

@@ -1,5 +1,5 @@
 """What every form shares: GOV.UK Frontend's classes and error styles on each widget, the
-version an edit form was loaded at (a stale save is refused: plans.editing), uniqueness
+version an edit form was loaded at (a stale save is refused: plans.staff_writes), uniqueness
 within a partnership, and the groups a partnership's plans and members belong to."""
 
 from django import forms

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from plans.forms import GovukForm, partnership_groups
+from front.forms.base import GovukForm, partnership_groups
 from plans.models import Plan
 from reporting.plan_sheet import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES, UploadError, megabytes, read_upload

@@ -1,9 +1,9 @@
 from django import forms
 
-from plans.forms import DateInput, GovukForm, partnership_groups
-from reporting import periods
-from reporting.cycle import period_of
+from front.forms.base import DateInput, GovukForm, partnership_groups
+from reporting import cycle_rules, meeting_dates
 from reporting.models import Meeting
+from reporting.update_cycle import period_of
 
 
 class MeetingForm(GovukForm, forms.ModelForm):
@@ -82,7 +82,7 @@ class MeetingForm(GovukForm, forms.ModelForm):
             )
         if held_on and not self.errors:
             # A blank date is the partnership's default, so that every meeting has a period.
-            period = periods.period_for(
+            period = cycle_rules.period_for(
                 held_on,
                 opens,
                 due,
@@ -147,7 +147,7 @@ class CalendarForm(GovukForm, forms.Form):
         )
 
     def clean_dates(self):
-        dates, errors = periods.parse_calendar(self.cleaned_data["dates"])
+        dates, errors = meeting_dates.parse_calendar(self.cleaned_data["dates"])
         if errors:
             raise forms.ValidationError([str(error) for error in errors])
         if not dates:
@@ -164,7 +164,9 @@ class CalendarForm(GovukForm, forms.Form):
                 )
             )
             clashes = [
-                str(periods.LineError(n, f"{group.short_name} already meets on {d:%-d %B %Y}"))
+                str(
+                    meeting_dates.LineError(n, f"{group.short_name} already meets on {d:%-d %B %Y}")
+                )
                 for n, d in dates
                 if d in taken
             ]

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.db.models import Q
 
-from plans.forms import GovukForm, partnership_groups
+from front.forms.base import GovukForm, partnership_groups
 from plans.models import Group, Membership, Person
 
 ROLE_HINTS = {

@@ -1,5 +1,7 @@
 from django import template
 
+from actions.models import Action
+
 register = template.Library()
 
 
@@ -8,8 +10,6 @@ def carried_links(action):
     """The live action this one was rolled forward from, and the live ones rolled forward
     from it, each with its plan: {"came_from": action or None, "went_to": [actions]}.
     One query, or two when the action was carried from another."""
-    from actions.models import Action
-
     live = (
         Action.objects.live()
         .filter(

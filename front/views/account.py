@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mscp.security import locked_out
+from front.forms.account import AppCodeForm, ConfirmItsYouForm, SignInCodeForm
+from front.views.sign_in import locked_out
 from plans import audit, two_step
-from plans.two_step_forms import AppCodeForm, ConfirmItsYouForm, SignInCodeForm
 
 # The backup codes just made, shown once by the next backup-codes page and then forgotten.
 NEW_CODES = "mscp_new_backup_codes"

@@ -4,11 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actions.forms import ActionForm, StepForm
 from actions.lead_links import LeadLinker
 from actions.models import Step
-from plans.access import action_for_user
-from plans.edit_support import (
+from front.access import action_for_user
+from front.edit_pages import (
     delete_page,
     describe,
     form_page,
@@ -19,13 +18,13 @@ from plans.edit_support import (
     posted,
     staff_object,
 )
-from plans.editing import next_position
+from front.forms.actions import ActionForm, StepForm
 from plans.models import Outcome
+from plans.staff_writes import next_position
 
 GET_POST = ["GET", "POST"]
 OUTCOMES = Outcome.objects.select_related("plan__group__partnership", "priority")
 STEPS = Step.objects.select_related("action__outcome__plan__group__partnership")
-STEP_PATH = "action__outcome__plan__group__partnership"
 
 
 def relink_lead(form, plan):
@@ -48,7 +47,7 @@ def action_crumbs(access, action):
 @login_required
 @require_http_methods(GET_POST)
 def action_create(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    access, outcome = staff_object(request, slug, OUTCOMES, pk)
     plan = outcome.plan
     form = ActionForm(posted(request), outcome=outcome)
     context = page_context(
@@ -149,7 +148,7 @@ def step_create(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def step_edit(request, slug, pk):
-    access, step = staff_object(request, slug, STEPS, pk, STEP_PATH)
+    access, step = staff_object(request, slug, STEPS, pk)
     action = step.action
     plan = action.outcome.plan
     form = StepForm(posted(request), instance=step, action=action)
@@ -174,7 +173,7 @@ def step_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def step_delete(request, slug, pk):
-    access, step = staff_object(request, slug, STEPS, pk, STEP_PATH)
+    access, step = staff_object(request, slug, STEPS, pk)
     context = page_context(
         access,
         title=f"Delete {describe(step)}?",
@@ -188,5 +187,5 @@ def step_delete(request, slug, pk):
 @login_required
 @require_POST
 def step_move(request, slug, pk):
-    access, step = staff_object(request, slug, STEPS, pk, STEP_PATH)
+    access, step = staff_object(request, slug, STEPS, pk)
     return move_and_return(request, step, access)

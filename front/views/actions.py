@@ -5,14 +5,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions.filters import ActionFilter
-from actions.forms import ProgressUpdateForm
 from actions.history import change_log
 from actions.models import ProgressUpdate
 from actions.progress import record_progress
 from actions.queries import actions_for_display, partnership_actions, ratings_by_id
 from actions.review import returned_to
-from plans.access import access_for, action_for_user
+from actions.update_history import NEWEST_FIRST
+from front.access import access_for, action_for_user
+from front.filters import ActionFilter
+from front.forms.actions import ProgressUpdateForm
 from reporting.locks import lock_note
 
 PAGE_SIZE = 50
@@ -62,7 +63,7 @@ def action_detail(request, slug, pk):
     updates = (
         ProgressUpdate.objects.filter(action=action)
         .select_related("rating", "author", "reviewed_by")
-        .order_by("-reported_on", "-created_at", "-pk")
+        .order_by(*NEWEST_FIRST)
     )
     can_update = access.can_update(action)
     return render(
@@ -92,7 +93,12 @@ def progress_update(request, slug, pk):
     plan = action.outcome.plan
     form = ProgressUpdateForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
-        update = record_progress(action=action, author=request.user, **form.cleaned_data)
+        update = record_progress(
+            action=action,
+            author=request.user,
+            standing=access.standing(action.outcome.plan),
+            **form.cleaned_data,
+        )
         number = action.number or action
         if update.status == ProgressUpdate.Status.SUBMITTED:
             saved = (

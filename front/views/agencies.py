@@ -18,9 +18,10 @@ from actions.agencies import (
     by_plan,
     role_counts,
 )
+from front.access import access_for, agency_for_user
+from front.forms.base import DateInput, GovukForm
 from plans import audit
-from plans.access import access_for, agency_for_user
-from plans.forms import DateInput, GovukForm
+from reporting.agency_reports import agency_report_file
 
 
 class AsAtForm(GovukForm, forms.Form):
@@ -95,8 +96,6 @@ def agency_detail(request, slug, pk):
 def agency_report(request, slug, pk, fmt):
     """The agency's actions as at today or ?as_at=YYYY-MM-DD, as an Excel or PDF file; made
     while the browser waits (an agency's actions are few), and recorded in the audit log."""
-    from reporting.agency_reports import agency_report_file  # WeasyPrint loads slowly
-
     access, agency = agency_for_user(request, slug, int(pk))  # a re_path gives text
     form = AsAtForm(request.GET)
     if not form.is_valid():

@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, ProgressUpdate, Risk, Step
-from plans.access import access_for
-from plans.forms import DateInput, GovukForm
+from front.access import access_for
+from front.forms.base import DateInput, GovukForm
+from front.views.settings import list_page
 from plans.models import (
     AuditEvent,
     Group,
@@ -35,7 +36,6 @@ from plans.models import (
     RagRating,
     Theme,
 )
-from plans.settings_views import list_page
 
 PAGE_SIZE = 50
 ADDED, CHANGED, DELETED = "content_added", "content_changed", "content_deleted"
@@ -50,18 +50,11 @@ EVENT_KINDS = [
     (k, label) for k, label in AuditEvent.Kind.choices if k != AuditEvent.Kind.AUDIT_PRUNED
 ]
 
-# Content with a history: its source name in the UNION, its model, the path to its
-# partnership, and what to load with its records to name where it sits.
+# Content with a history, each by its kind (its source name in the UNION), with the path to
+# its partnership and, to name where it sits, the plan it is in (its outermost container).
 CONTENT = {
-    "plan": (Plan, "group__partnership", []),
-    "priority": (Priority, "plan__group__partnership", ["plan"]),
-    "outcome": (Outcome, "plan__group__partnership", ["plan"]),
-    "action": (Action, "outcome__plan__group__partnership", ["outcome__plan"]),
-    "step": (Step, "action__outcome__plan__group__partnership", ["action__outcome__plan"]),
-    "risk": (Risk, "partnership", []),
-    "group": (Group, "partnership", []),
-    "theme": (Theme, "partnership", []),
-    "rating": (RagRating, "partnership", []),
+    model.kind_name(): (model, model.partnership_path, list(model.containers[-1:]))
+    for model in (Plan, Priority, Outcome, Action, Step, Risk, Group, Theme, RagRating)
 }
 # Bookkeeping and derived fields: not edits anyone made.
 HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "due_date", "starts_on",

@@ -1,6 +1,6 @@
 """Staff pages that export a plan to a spreadsheet and import one: upload, preview, confirm.
 
-Every view is for business support staff only (plans.access: another partnership's plan
+Every view is for business support staff only (front.access: another partnership's plan
 is 404, other roles 403). An upload is read once, checked, and its rows wait in the
 session (reporting.imports.PendingImport) until the user confirms the previewed changes.
 """
@@ -20,14 +20,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from front.access import plan_for_user
+from front.edit_pages import plan_crumbs, staff_access
+from front.forms.imports import NEW, REPLACE, ImportForm, too_big_message
 from plans import audit
-from plans.access import plan_for_user
-from plans.edit_support import plan_crumbs, staff_access
-from plans.editing import StaleEdit
 from plans.models import Plan
-from reporting.import_forms import NEW, REPLACE, ImportForm, too_big_message
+from plans.staff_writes import StaleEdit
+from reporting.cells import XLSX_CONTENT_TYPE
 from reporting.imports import PendingImport, prepare
-from reporting.plan_sheet import XLSX_CONTENT_TYPE, plan_workbook, template_workbook
+from reporting.plan_sheet import plan_workbook, template_workbook
 from reporting.uploads import MAX_UPLOAD_BYTES
 
 # Room for the form's other fields and the multipart framing around the file.

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.models import ProgressUpdate
-from plans.access import meeting_for_user
-from plans.forms import GovukForm
+from front.access import meeting_for_user
+from front.forms.base import GovukForm
 from reporting.locks import LockRefused, lock_meeting, locked_by_words, unlock_meeting
 from reporting.packs import plans_for_meeting
 

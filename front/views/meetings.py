@@ -13,19 +13,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.queries import PlanSummary
+from front.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
+from front.edit_pages import FORM_TEMPLATE, page_context, posted, staff_access
+from front.forms.meetings import MeetingForm
 from plans import audit
-from plans.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
-from plans.edit_support import FORM_TEMPLATE, page_context, posted, staff_access
 from plans.models import RagRating
-from reporting.downloads import (
-    RENDERED_IN_REQUEST,
-    Subject,
-    give_up,
-    meeting_pack,
-    request_stored_pack,
-)
-from reporting.forms import MeetingForm
 from reporting.models import Meeting, StoredPack
+from reporting.pack_files import Subject, meeting_pack
+from reporting.stored_packs import RENDERED_IN_REQUEST, give_up, request_stored_pack
 from reporting.tasks import start_render
 
 GET_POST = ["GET", "POST"]
@@ -132,7 +127,7 @@ def meeting_form_page(request, form, context, *, saved):
 # Downloads. A pack is rendered once and stored (reporting.models.StoredPack), then served
 # again for as long as it says what the pack says (its fingerprint). A PDF is made by the
 # background worker while a page says it is being prepared; an Excel report is quick, so it
-# is made while the browser waits (reporting.downloads.RENDERED_IN_REQUEST).
+# is made while the browser waits (reporting.stored_packs.RENDERED_IN_REQUEST).
 #
 # The download links are GETs that may queue a render: the render is a cache fill of a file
 # the link names, repeated clicks reuse it, and nothing anyone sees changes, so the link
@@ -143,11 +138,11 @@ def pack_download(request, access, subject: Subject, fmt: str, *, obj=None) -> H
     """The pack's file if a stored one still says what the pack says; else a render is
     queued (or made now) and the browser is sent to its page, which offers the file when
     it is ready."""
-    stored, created = request_stored_pack(
+    stored, created, pack = request_stored_pack(
         subject=subject, fmt=fmt, as_at=timezone.localdate(), user=request.user
     )
     if created:
-        start_render(stored)
+        start_render(stored, pack)
         if stored.format in RENDERED_IN_REQUEST:
             stored = StoredPack.objects.get(pk=stored.pk)
     if stored.status == StoredPack.Status.READY:
@@ -285,9 +280,9 @@ def stored_pack_retry(request, slug, pk):
     if stored.shown_status(timezone.now()) != StoredPack.Status.FAILED:
         return redirect(status_url(slug, stored))  # ready or on its way: nothing to try again
     give_up(stored)
-    again, created = request_stored_pack(
+    again, created, pack = request_stored_pack(
         subject=Subject.of(stored), fmt=stored.format, as_at=stored.as_at, user=request.user
     )
     if created:
-        start_render(again)
+        start_render(again, pack)
     return redirect(status_url(slug, again, download=True))

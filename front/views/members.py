@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from front.access import access_for, object_in_partnership
+from front.edit_pages import FORM_TEMPLATE, posted, staff_access
+from front.forms.members import MemberAddForm, MemberEditForm
+from front.views.settings import list_page, settings_context
 from plans import audit, two_step
-from plans.access import access_for, object_in_partnership
-from plans.edit_support import FORM_TEMPLATE, posted, staff_access
-from plans.member_forms import MemberAddForm, MemberEditForm
 from plans.models import Membership, Person
-from plans.settings_views import list_page, settings_context
 
 GET_POST = ["GET", "POST"]
 

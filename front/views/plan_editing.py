@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plans.access import plan_for_user
-from plans.edit_support import (
+from front.access import plan_for_user
+from front.edit_pages import (
     delete_page,
     describe,
     form_page,
@@ -18,9 +18,9 @@ from plans.edit_support import (
     staff_access,
     staff_object,
 )
-from plans.editing import next_position, place_outcome
-from plans.forms import OutcomeForm, PlanForm, PriorityForm
+from front.forms.plans import OutcomeForm, PlanForm, PriorityForm
 from plans.models import Outcome, Priority
+from plans.staff_writes import next_position, place_outcome
 
 GET_POST = ["GET", "POST"]
 PRIORITIES = Priority.objects.select_related("plan__group__partnership")
@@ -116,7 +116,7 @@ def priority_create(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def priority_edit(request, slug, pk):
-    access, priority = staff_object(request, slug, PRIORITIES, pk, "plan__group__partnership")
+    access, priority = staff_object(request, slug, PRIORITIES, pk)
     plan = priority.plan
     form = PriorityForm(posted(request), instance=priority)
     context = page_context(
@@ -139,7 +139,7 @@ def priority_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def priority_delete(request, slug, pk):
-    access, priority = staff_object(request, slug, PRIORITIES, pk, "plan__group__partnership")
+    access, priority = staff_object(request, slug, PRIORITIES, pk)
     context = page_context(
         access,
         title=f"Delete {describe(priority)}?",
@@ -153,7 +153,7 @@ def priority_delete(request, slug, pk):
 @login_required
 @require_POST
 def priority_move(request, slug, pk):
-    access, priority = staff_object(request, slug, PRIORITIES, pk, "plan__group__partnership")
+    access, priority = staff_object(request, slug, PRIORITIES, pk)
     return move_and_return(request, priority, access)
 
 
@@ -189,7 +189,7 @@ def outcome_create(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def outcome_edit(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    access, outcome = staff_object(request, slug, OUTCOMES, pk)
     plan = outcome.plan
     form = OutcomeForm(posted(request), instance=outcome, plan=plan)
 
@@ -218,7 +218,7 @@ def outcome_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def outcome_delete(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    access, outcome = staff_object(request, slug, OUTCOMES, pk)
     context = page_context(
         access,
         title=f"Delete {describe(outcome)}?",
@@ -232,5 +232,5 @@ def outcome_delete(request, slug, pk):
 @login_required
 @require_POST
 def outcome_move(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk, "plan__group__partnership")
+    access, outcome = staff_object(request, slug, OUTCOMES, pk)
     return move_and_return(request, outcome, access)

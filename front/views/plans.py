@@ -12,7 +12,6 @@ from django.utils.http import quote_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from actions.filters import ActionFilter
 from actions.models import Step
 from actions.queries import (
     actions_for_display,
@@ -26,10 +25,12 @@ from actions.queries import (
     theme_coverage,
 )
 from actions.review import returned_to, waiting_counts
+from front.access import access_for, plan_for_user
+from front.filters import ActionFilter
+from front.plan_table import Links, TableContext, table_body
 from plans import two_step
-from plans.access import access_for, plan_for_user
-from plans.models import Membership, RagRating, readable_text_colour
-from plans.plan_table import Links, TableContext, table_body
+from plans.badges import PAGE_CLASS, rating_css
+from plans.models import Membership, RagRating
 from reporting.meetings import last_meeting, next_meeting
 
 WITHOUT_MEETING_WINDOW = datetime.timedelta(weeks=12)
@@ -184,10 +185,7 @@ def ratings_css(request, slug):
     shows at once.
     """
     access = access_for(request, slug)
-    css = "\n".join(
-        f".app-rag--r{r.pk}{{background:{r.colour};color:{readable_text_colour(r.colour)}}}"
-        for r in RagRating.objects.filter(partnership=access.partnership)
-    )
+    css = rating_css(RagRating.objects.filter(partnership=access.partnership), PAGE_CLASS)
     etag = quote_etag(hashlib.sha256(css.encode()).hexdigest()[:32])
     response = get_conditional_response(request, etag=etag)
     if response is None:

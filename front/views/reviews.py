@@ -17,8 +17,8 @@ from actions.review import (
     return_update,
     waiting_for,
 )
-from plans.access import access_for, update_for_review
-from plans.forms import GovukForm
+from front.access import access_for, update_for_review
+from front.forms.base import GovukForm
 
 PAGE_SIZE = 50
 

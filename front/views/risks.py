@@ -5,10 +5,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.forms import RiskForm
 from actions.models import Risk
-from plans.access import access_for
-from plans.edit_support import (
+from front.access import access_for
+from front.edit_pages import (
     delete_page,
     describe,
     form_page,
@@ -19,7 +18,8 @@ from plans.edit_support import (
     staff_access,
     staff_object,
 )
-from plans.editing import next_position
+from front.forms.actions import RiskForm
+from plans.staff_writes import next_position
 
 GET_POST = ["GET", "POST"]
 
@@ -75,7 +75,7 @@ def risk_create(request, slug):
 @login_required
 @require_http_methods(GET_POST)
 def risk_edit(request, slug, pk):
-    access, risk = staff_object(request, slug, Risk.objects.all(), pk, "partnership")
+    access, risk = staff_object(request, slug, Risk.objects.all(), pk)
     form = RiskForm(posted(request), instance=risk, partnership=access.partnership)
     context = risk_context(access, title=f"Edit {describe(risk)}", cancel_url=page_of(risk, slug))
     return form_page(
@@ -90,7 +90,7 @@ def risk_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def risk_delete(request, slug, pk):
-    access, risk = staff_object(request, slug, Risk.objects.all(), pk, "partnership")
+    access, risk = staff_object(request, slug, Risk.objects.all(), pk)
     context = risk_context(
         access, title=f"Delete {describe(risk)}?", cancel_url=page_of(risk, slug)
     )
@@ -100,5 +100,5 @@ def risk_delete(request, slug, pk):
 @login_required
 @require_POST
 def risk_move(request, slug, pk):
-    access, risk = staff_object(request, slug, Risk.objects.all(), pk, "partnership")
+    access, risk = staff_object(request, slug, Risk.objects.all(), pk)
     return move_and_return(request, risk, access)

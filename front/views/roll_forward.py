@@ -8,10 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.queries import partnership_actions, plan_layout, ratings_by_id
-from plans.access import plan_for_user
-from plans.edit_support import page_of, plan_crumbs, posted
-from plans.forms import RollForwardForm
-from plans.roll_forward import (
+from actions.roll_forward import (
     NothingToCarry,
     carried_count,
     carried_layout,
@@ -19,6 +16,9 @@ from plans.roll_forward import (
     next_period,
     roll_forward,
 )
+from front.access import plan_for_user
+from front.edit_pages import page_of, plan_crumbs, posted
+from front.forms.plans import RollForwardForm
 
 
 @dataclass

@@ -10,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans.access import object_in_partnership
-from plans.edit_support import (
+from front.access import object_in_partnership
+from front.edit_pages import (
     DELETABLE,
     FORM_TEMPLATE,
-    KIND_OF,
     and_counts,
     delete_page,
     describe,
@@ -26,10 +25,10 @@ from plans.edit_support import (
     staff_access,
     staff_object,
 )
-from plans.editing import Counted, RestoreRefused, ancestors, next_position
-from plans.editing import restore as restore_obj
-from plans.forms import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
+from front.forms.plans import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
 from plans.models import Group, RagRating, Theme
+from plans.staff_writes import Counted, RestoreRefused, ancestors, next_position
+from plans.staff_writes import restore as restore_obj
 
 GET_POST = ["GET", "POST"]
 SECTIONS = [
@@ -49,13 +48,6 @@ SECTIONS = [
     ),
     ("audit", "Audit log", "Sign-ins, refusals, downloads, imports and every change to content."),
 ]
-RELATED = {
-    "plan": ["group"],
-    "priority": ["plan"],
-    "outcome": ["plan", "priority"],
-    "action": ["outcome__plan", "outcome__priority"],
-    "step": ["action__outcome__plan", "action__outcome__priority"],
-}
 
 
 def settings_context(access, section, **kwargs):
@@ -120,7 +112,7 @@ def theme_create(request, slug):
 @login_required
 @require_http_methods(GET_POST)
 def theme_edit(request, slug, pk):
-    access, theme = staff_object(request, slug, Theme.objects.all(), pk, "partnership")
+    access, theme = staff_object(request, slug, Theme.objects.all(), pk)
     form = ThemeForm(posted(request), instance=theme, partnership=access.partnership)
     context = settings_context(access, "themes", title=f"Edit theme {theme.code}")
     return form_page(
@@ -135,7 +127,7 @@ def theme_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def theme_delete(request, slug, pk):
-    access, theme = staff_object(request, slug, Theme.objects.all(), pk, "partnership")
+    access, theme = staff_object(request, slug, Theme.objects.all(), pk)
     tagged = theme.actions.filter(deleted_at__isnull=True).count()
     context = settings_context(
         access,
@@ -200,7 +192,7 @@ def rating_create(request, slug):
 @login_required
 @require_http_methods(GET_POST)
 def rating_edit(request, slug, pk):
-    access, rating = staff_object(request, slug, RagRating.objects.all(), pk, "partnership")
+    access, rating = staff_object(request, slug, RagRating.objects.all(), pk)
     context = settings_context(access, "ratings", title=f"Edit rating {rating.label}")
     context["preview"] = preview(rating.label, rating.colour, saved=True)  # before the form
     form = RatingForm(posted(request), instance=rating, partnership=access.partnership)
@@ -210,7 +202,7 @@ def rating_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def rating_delete(request, slug, pk):
-    access, rating = staff_object(request, slug, RagRating.objects.all(), pk, "partnership")
+    access, rating = staff_object(request, slug, RagRating.objects.all(), pk)
     updates, risks = rating.updates.count(), rating.risks.count()
     if updates or risks:
         consequences = (
@@ -229,7 +221,7 @@ def rating_delete(request, slug, pk):
 @login_required
 @require_POST
 def rating_move(request, slug, pk):
-    access, rating = staff_object(request, slug, RagRating.objects.all(), pk, "partnership")
+    access, rating = staff_object(request, slug, RagRating.objects.all(), pk)
     return move_and_return(request, rating, access)
 
 
@@ -262,7 +254,7 @@ def group_create(request, slug):
 @login_required
 @require_http_methods(GET_POST)
 def group_edit(request, slug, pk):
-    access, group = staff_object(request, slug, Group.objects.all(), pk, "partnership")
+    access, group = staff_object(request, slug, Group.objects.all(), pk)
     form = GroupForm(posted(request), instance=group, partnership=access.partnership)
     context = settings_context(access, "groups", title=f"Edit {group.name}")
     return form_page(
@@ -280,7 +272,7 @@ def group_edit(request, slug, pk):
 @login_required
 @require_http_methods(GET_POST)
 def update_cycle(request, slug):
-    """The partnership's numbers of days for every meeting's period (reporting.periods)."""
+    """The partnership's numbers of days for every meeting's period (reporting.cycle_rules)."""
     access = staff_access(request, slug)
     form = UpdateCycleForm(posted(request), instance=access.partnership)
     if request.method == "POST" and form.is_valid():
@@ -329,9 +321,9 @@ def deleted_items(partnership) -> list[Deleted]:
     """Each deletion once, newest first: what was deleted with it is counted, not listed."""
     items, roots = [], {}
     with_parent = defaultdict(Counter)
-    for kind, (model, path) in DELETABLE.items():
-        queryset = model.objects.filter(**{path: partnership}, deleted_at__isnull=False)
-        for obj in queryset.select_related(*RELATED.get(kind, [])):
+    for kind, model in DELETABLE.items():
+        queryset = model.objects.for_partnership(partnership).filter(deleted_at__isnull=False)
+        for obj in queryset.select_related(*model.containers):
             same = [p for p in ancestors(obj) if p.deleted_at == obj.deleted_at]
             if same:
                 root = same[-1]
@@ -363,9 +355,9 @@ def restore(request, slug, kind, pk):
     access = staff_access(request, slug)
     if kind not in DELETABLE:
         raise Http404("Nothing of that kind can be restored.")
-    model, path = DELETABLE[kind]
-    queryset = model.objects.select_related(*RELATED.get(kind, []))
-    obj = object_in_partnership(access, queryset, pk, path)
+    model = DELETABLE[kind]
+    queryset = model.objects.select_related(*model.containers)
+    obj = object_in_partnership(access, queryset, pk, model.partnership_path)
     deleted_page = reverse("plans:deleted", args=[slug])
     if obj.deleted_at is None:
         messages.info(request, f"The {describe(obj)} is not deleted.")
@@ -376,7 +368,7 @@ def restore(request, slug, kind, pk):
         messages.error(
             request,
             f"The {describe(obj)} cannot be restored while the {describe(refused.parent)} it "
-            f"belongs to is deleted. Restore the {KIND_OF[type(refused.parent)]} first.",
+            f"belongs to is deleted. Restore the {refused.parent.kind_name()} first.",
         )
         return redirect(deleted_page)
     messages.success(request, f"Restored the {describe(obj)}{and_counts(counts)}.")

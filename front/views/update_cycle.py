@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from plans.access import meeting_for_user
-from plans.edit_support import posted, staff_access
-from reporting import periods
-from reporting.cycle import add_meetings, period_status
-from reporting.forms import CalendarForm
+from front.access import meeting_for_user
+from front.edit_pages import posted, staff_access
+from front.forms.meetings import CalendarForm
+from front.views.meetings import meeting_page_context
+from reporting import cycle_rules
 from reporting.reminders import plural
-from reporting.views import meeting_page_context
+from reporting.update_cycle import add_meetings, period_status
 
 GET_POST = ["GET", "POST"]
 
@@ -84,7 +84,7 @@ def meeting_updates(request, slug, pk):
     )
 
 
-def stage(meeting, period: periods.Period, today, reminder_days: int) -> str:
+def stage(meeting, period: cycle_rules.Period, today, reminder_days: int) -> str:
     """Where the period stands today, in words."""
     if meeting.locked:
         return "Locked: the pack is made, and later updates do not change it."
@@ -92,11 +92,11 @@ def stage(meeting, period: periods.Period, today, reminder_days: int) -> str:
         return f"Not open yet: leads are first emailed on {period.opens:%-d %B %Y}."
     if today >= period.meeting:
         return "The meeting has been held."
-    notice = periods.notice_due(today, period, reminder_days=reminder_days)
-    if notice == periods.MISSING:
+    notice = cycle_rules.notice_due(today, period, reminder_days=reminder_days)
+    if notice == cycle_rules.MISSING:
         return "The deadline has passed: the chairs are sent the list of missing updates."
     days = (period.due - today).days
     left = "due today" if days == 0 else f"due in {plural(days, 'day')}"
-    if notice == periods.DEADLINE:
+    if notice == cycle_rules.DEADLINE:
         return f"Open, {left}: leads still to update are being reminded."
     return f"Open, {left}."

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import Page, expect
 
+from ops.demo import load_demo
 from plans.models import Group, Membership, Partnership
-from reporting.demo import load_demo
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from plans.models import Group
-from reporting.downloads import render_stored_pack
 from reporting.models import Meeting, StoredPack
+from reporting.stored_packs import render_stored_pack
 
 pytestmark = pytest.mark.browser
 

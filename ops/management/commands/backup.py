@@ -5,14 +5,14 @@
     manage.py backup --format json /tmp/move/      # to restore into another kind of database
 
 On PostgreSQL the file is pg_dump's custom format, on SQLite a copy of the database; with
---format json it is Django's json, gzip-compressed, for either (see reporting.backups). The
+--format json it is Django's json, gzip-compressed, for either (see ops.backups). The
 file is readable by its owner only, and appears only once it is complete.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from reporting.backups import FORMAT_NAMES, human_size, make_backup
+from ops.backups import FORMAT_NAMES, human_size, make_backup
 
 
 class Command(BaseCommand):

@@ -17,11 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import ProgressUpdate
+from ops.synthetic import build_partnership
 from plans.models import Group, Plan
 from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
 from reporting.pdf import BASE_URL, PDF_OPTIONS, fewer_collections, pack_html, render_pack_pdf
-from reporting.synthetic import build_partnership
 
 
 class Rollback(Exception):

@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from ops.synthetic import build_partnership
 from plans.models import Membership, Plan
-from reporting.synthetic import build_partnership
 
 
 class Rollback(Exception):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.demo import create_demo_users, load_demo
+from ops.demo import create_demo_users, load_demo
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from reporting.backups import FORMAT_NAMES, restore_backup
+from ops.backups import FORMAT_NAMES, restore_backup
 
 
 class Command(BaseCommand):

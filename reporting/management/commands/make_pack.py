@@ -20,8 +20,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from plans.models import Partnership, Plan
-from reporting.downloads import FORMATS, Subject, pack_file, render_stored_pack, request_stored_pack
 from reporting.models import Meeting, StoredPack
+from reporting.pack_files import FORMATS, Subject, pack_file
+from reporting.stored_packs import render_stored_pack, request_stored_pack
 
 
 def iso_date(value: str) -> datetime.date:
@@ -102,7 +103,7 @@ class Command(BaseCommand):
             self.stdout.write(str(path))
 
     def store(self, subject, fmt, day):
-        stored, created = request_stored_pack(subject=subject, fmt=fmt, as_at=day)
+        stored, created, _ = request_stored_pack(subject=subject, fmt=fmt, as_at=day)
         if created:
             render_stored_pack(stored.pk)
         stored = StoredPack.objects.defer("content").get(pk=stored.pk)

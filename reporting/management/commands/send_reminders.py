@@ -4,7 +4,7 @@
     manage.py send_reminders --dry-run            # who would get what; sends and records nothing
     manage.py send_reminders --today 2024-09-02   # as if it were that day (tests, catching up)
 
-For each unlocked meeting still to come whose reporting period is open (reporting.periods):
+For each unlocked meeting still to come whose reporting period is open (reporting.cycle_rules):
 from the day updates open, a first notice to each lead (or chair) with actions to update; from
 the partnership's reminder days before the deadline to the deadline day, a reminder to those
 still to update; after the deadline, until the meeting, the list of missing updates to the
@@ -19,7 +19,7 @@ from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reporting import cycle, periods, reminders
+from reporting import cycle_rules, reminders, update_cycle
 from reporting.models import Reminder
 
 
@@ -45,14 +45,14 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         connection = None if dry_run else get_connection()
         totals = {reminders.SENT: 0, reminders.FAILED: 0, reminders.TAKEN: 0}
-        for meeting in cycle.meetings_in_period(today):
+        for meeting in update_cycle.meetings_in_period(today):
             partnership = meeting.group.partnership
-            kind = periods.notice_due(
-                today, cycle.period_of(meeting), reminder_days=partnership.reminder_days
+            kind = cycle_rules.notice_due(
+                today, update_cycle.period_of(meeting), reminder_days=partnership.reminder_days
             )
             if kind is None:
                 continue
-            status = cycle.period_status(meeting)
+            status = update_cycle.period_status(meeting)
             emails = reminders.emails_for(status, kind)
             heading = f"{partnership.short_name}: {meeting} – {Reminder.Kind(kind).label.lower()}"
             unasked = sum(1 for item in status.outstanding if not item.owed.user_ids)
