@@ -98,7 +98,7 @@ def live_actions(partnership: Partnership):
 
 def naming(agency: Organisation):
     """The live actions whose lead, or one of whose live steps' lead, names the agency."""
-    steps = Step.objects.filter(deleted_at__isnull=True)
+    steps = Step.objects.live()
     named = [
         Action.lead_organisations.through.objects.filter(organisation=agency).values("action_id"),
         Action.lead_people.through.objects.filter(person__organisation=agency).values("action_id"),
@@ -157,7 +157,7 @@ def agency_actions(agency: Organisation, today=None) -> list[AgencyAction]:
     result = []
     for action in shown:
         named = {pk for pk, agencies in links[action.pk].steps.items() if agency.pk in agencies}
-        steps = [step for step in action.steps.all() if step.pk in named]
+        steps = [step for step in action.live_steps if step.pk in named]
         result.append(AgencyAction(action, roles[action.pk], steps))
     return result
 

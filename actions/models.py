@@ -150,7 +150,7 @@ class Action(Tracked, TimeframeFields, LeadFields):
 
     def last_step_due(self):
         """An action with no date of its own is due when its last dated step is (runs a query)."""
-        return self.steps.filter(deleted_at__isnull=True).aggregate(due=Max("due_date"))["due"]
+        return self.steps.live().aggregate(due=Max("due_date"))["due"]
 
     @property
     def plan(self):
@@ -158,10 +158,11 @@ class Action(Tracked, TimeframeFields, LeadFields):
 
     @property
     def summary(self) -> str:
-        """The text, or the first step's where the text is all in parts (uses prefetched steps)."""
+        """The text, or the first step's where the text is all in parts (from live_steps, as
+        actions.queries and the packs load them; else a query)."""
         if self.text:
             return self.text
-        steps = list(self.steps.all())
+        steps = self.live_steps if hasattr(self, "live_steps") else list(self.steps.live())
         return steps[0].text if steps else ""
 
     def url_in(self, slug):

@@ -141,7 +141,7 @@ def carried_layout(plan: Plan, action_ids, *, renumber: bool) -> list[CarriedPri
     for action in actions:
         by_outcome.setdefault(action.outcome_id, []).append(action)
     sections: dict[int | None, CarriedPriority] = {}
-    for priority in plan.priorities.filter(deleted_at__isnull=True).order_by("position", "pk"):
+    for priority in plan.priorities.live().order_by("position", "pk"):
         sections[priority.pk] = CarriedPriority(priority, priority.number)
     outcomes = (
         plan.outcomes.filter(deleted_at__isnull=True, pk__in=list(by_outcome))
@@ -205,9 +205,7 @@ def roll_forward(*, plan: Plan, title: str, period: str, action_ids, renumber: b
     linker = LeadLinker(group.partnership)
     old_actions = [item.action for s in layout for o in s.outcomes for item in o.actions]
     steps: dict[int, list[Step]] = {}
-    for step in Step.objects.filter(action__in=old_actions, deleted_at__isnull=True).order_by(
-        "position", "pk"
-    ):
+    for step in Step.objects.live().filter(action__in=old_actions).order_by("position", "pk"):
         steps.setdefault(step.action_id, []).append(step)
     themes: dict[int, list[int]] = {}
     for action_id, theme_id in Action.themes.through.objects.filter(

@@ -119,7 +119,7 @@ def plan_for_user(request, slug: str, pk: int, *, edit: bool = False) -> tuple[A
     access = access_for(request, slug)
     plan = object_in_partnership(
         access,
-        Plan.objects.select_related("group").filter(deleted_at__isnull=True),
+        Plan.objects.select_related("group").live(),
         pk,
         "group__partnership",
     )

@@ -2,10 +2,12 @@
 without losing someone else's change, confirm a delete and offer its undo, move in a list."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
 
 from actions.models import Action, Risk, Step
 from front.access import access_for, object_in_partnership
@@ -72,7 +74,7 @@ def saved_values(form, obj) -> list[tuple[str, str]]:
             continue
         model_field = obj._meta.get_field(name)
         if isinstance(model_field, models.ManyToManyField):
-            value = "; ".join(str(v) for v in getattr(obj, name).filter(deleted_at__isnull=True))
+            value = "; ".join(str(v) for v in getattr(obj, name).live())
         elif model_field.choices:
             value = getattr(obj, f"get_{name}_display")()
         else:
@@ -198,6 +200,19 @@ def move_and_return(request, obj, access, *, back_to=None):
     else:
         messages.success(request, f"Moved {describe(obj)} {direction}.")
     return redirect(back_to or page_of(obj, access.partnership.slug))
+
+
+def move_view(queryset):
+    """The view that moves an object of queryset up or down its list (staff only, POST), then
+    goes back to the page it is shown on."""
+
+    @login_required
+    @require_POST
+    def move_object(request, slug, pk):
+        access, obj = staff_object(request, slug, queryset, pk)
+        return move_and_return(request, obj, access)
+
+    return move_object
 
 
 def page_context(

@@ -15,7 +15,7 @@ NO_RATING = "none"
 
 def live_steps(condition: Q):
     """The ids of actions with a live (not deleted) step matching the condition."""
-    return Step.objects.filter(condition, deleted_at__isnull=True).values("action_id")
+    return Step.objects.live().filter(condition).values("action_id")
 
 
 class FilterForm(GovukForm, forms.Form):
@@ -74,24 +74,20 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, data=None, *, partnership, plan=None, **kwargs):
         super().__init__(data, queryset=kwargs.pop("queryset"), **kwargs)
         filters = self.filters
-        filters["theme"].queryset = Theme.objects.filter(
-            partnership=partnership, deleted_at__isnull=True
-        )
+        filters["theme"].queryset = Theme.objects.live().for_partnership(partnership)
         filters["lead"].queryset = Person.objects.filter(partnership=partnership)
-        groups = Group.objects.filter(partnership=partnership, deleted_at__isnull=True)
+        groups = Group.objects.live().for_partnership(partnership)
         filters["lead_group"].queryset = groups
         filters["group"].queryset = groups.exclude(kind=Group.Kind.PARTNER_BODY)
         if plan is None:
-            filters["plan"].queryset = Plan.objects.filter(
-                group__partnership=partnership, deleted_at__isnull=True
+            filters["plan"].queryset = Plan.objects.live().for_partnership(partnership)
+            filters["priority"].queryset = (
+                Priority.objects.live().for_partnership(partnership).select_related("plan")
             )
-            filters["priority"].queryset = Priority.objects.filter(
-                plan__group__partnership=partnership, deleted_at__isnull=True
-            ).select_related("plan")
         else:
             # On a plan's own page, plan and owning group are given.
             del filters["plan"], filters["group"]
-            filters["priority"].queryset = plan.priorities.filter(deleted_at__isnull=True)
+            filters["priority"].queryset = plan.priorities.live()
             if not filters["priority"].queryset.exists():
                 del filters["priority"]
         if not filters["theme"].queryset.exists():

@@ -136,7 +136,7 @@ def outcome_cell(ctx: TableContext, outcome, *, first: bool, last: bool) -> str:
 
 def steps_list(action) -> str:
     items = []
-    for step in action.steps.all():
+    for step in action.live_steps:
         item = f"<strong>{e(step.label)}</strong> " if step.label else ""
         item += e(step.text)
         if step.timeframe:
@@ -181,7 +181,7 @@ def action_row(
         f"{action_links(ctx, action, first=first, last=last)}</td>"
     )
     if ctx.has_themes:
-        themes = "; ".join(e(theme) for theme in action.themes.all())
+        themes = "; ".join(e(theme) for theme in action.live_themes)
         html += f'<td data-label="Themes">{themes or EMPTY}</td>'
     html += f'<td data-label="Lead">{lines(action.lead) or EMPTY}</td>'
     overdue = '<br><span class="app-overdue">Overdue</span>' if action.overdue else ""

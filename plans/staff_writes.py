@@ -40,9 +40,11 @@ def save_if_current(instance, loaded_version: int):
     """
     model = type(instance)
     with transaction.atomic():
-        claimed = model._default_manager.filter(
-            pk=instance.pk, version=loaded_version, deleted_at__isnull=True
-        ).update(version=F("version") + 1)
+        claimed = (
+            model._default_manager.live()
+            .filter(pk=instance.pk, version=loaded_version)
+            .update(version=F("version") + 1)
+        )
         if not claimed:
             raise StaleEdit(model._default_manager.get(pk=instance.pk))
         instance.version = loaded_version + 1
@@ -129,7 +131,7 @@ def live_descendant_counts(obj) -> list[Counted]:
     counts = []
     for queryset in descendants(obj):
         meta = queryset.model._meta
-        count = queryset.filter(deleted_at__isnull=True).count()
+        count = queryset.live().count()
         if count:
             counts.append(Counted(str(meta.verbose_name), str(meta.verbose_name_plural), count))
     return counts
@@ -146,7 +148,7 @@ def soft_delete(obj, *, when=None):
     """Mark obj and its live descendants deleted at one timestamp (returned)."""
     when = when or timezone.now()
     for queryset in reversed(descendants(obj)):  # steps first, so an action's due date follows
-        for item in queryset.filter(deleted_at__isnull=True):
+        for item in queryset.live():
             _set_deleted(item, when)
     _set_deleted(obj, when)
     return when

@@ -164,14 +164,6 @@ def check_backup_code(user, typed: str) -> Check:
         return _check(device, normalise_backup_code(typed), BACKUP)
 
 
-def check_code(user, typed: str) -> Check:
-    """A code as typed where either kind is taken: six digits are the app's, else a backup
-    code."""
-    if APP_CODE.fullmatch(normalise_app_code(typed)):
-        return check_app_code(user, typed)
-    return check_backup_code(user, typed)
-
-
 def mark_verified(request, device) -> None:
     """The session has given its code: OTPMiddleware will say request.user.is_verified()
     from now on. The session key changes, as it did when the password was accepted."""

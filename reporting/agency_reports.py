@@ -120,7 +120,7 @@ def build_agency_report(agency: Organisation, as_at: datetime.date) -> AgencyRep
             if role is None:
                 continue
             named = {pk for pk, found in links[line.action.pk].steps.items() if agency.pk in found}
-            steps = [step for step in line.action.steps.all() if step.pk in named]
+            steps = [step for step in line.action.live_steps if step.pk in named]
             rows.append(AgencyRow(plan_pack.plan, line, role, steps))
     return AgencyReport(agency=agency, pack=pack, rows=rows)
 

@@ -170,7 +170,7 @@ def priority_text(priority) -> str:
 def action_text(action) -> str:
     """The action's words, then each step on its own line with its label, timeframe and lead."""
     lines = [action.text] if action.text else []
-    for step in action.steps.all():
+    for step in action.live_steps:
         line = f"{step.label or '•'} {step.text}"
         if step.timeframe:
             line += f" – {step.timeframe}"
@@ -182,14 +182,14 @@ def action_text(action) -> str:
 
 def themes_text(action) -> str:
     return "\n".join(
-        f"{theme.code} {theme}" for theme in action.themes.all() if theme.deleted_at is None
+        f"{theme.code} {theme}" for theme in action.live_themes if theme.deleted_at is None
     )
 
 
 def evidence_text(line: ActionLine) -> str:
     lines = [line.update.evidence] if line.update and line.update.evidence else []
     lines += [
-        f"{step.label or '•'} {step.evidence}" for step in line.action.steps.all() if step.evidence
+        f"{step.label or '•'} {step.evidence}" for step in line.action.live_steps if step.evidence
     ]
     return "\n".join(lines)
 

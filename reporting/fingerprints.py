@@ -66,8 +66,8 @@ def line_facts(line: ActionLine) -> list:
     author = update.author if update is not None else None
     return [
         fields(action),
-        [fields(step) for step in action.steps.all()],
-        [fields(theme) for theme in action.themes.all()],
+        [fields(step) for step in action.live_steps],
+        [fields(theme) for theme in action.live_themes],
         fields(update),
         (author.get_full_name(), author.get_username()) if author is not None else None,
         line.rating.pk if line.rating else None,

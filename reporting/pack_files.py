@@ -90,7 +90,7 @@ def partnership_pack(partnership: Partnership, as_at: datetime.date) -> tuple[Pa
     previous = before.filter(group__kind=Group.Kind.BOARD).first() or before.first()
     pack = build_pack(
         partnership=partnership,
-        plans=Plan.objects.filter(group__partnership=partnership, deleted_at__isnull=True),
+        plans=Plan.objects.live().for_partnership(partnership),
         as_at=as_at,
         previous=previous.held_on if previous else None,
     )

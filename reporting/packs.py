@@ -141,10 +141,10 @@ def meeting_cutoff(meeting: Meeting) -> datetime.datetime:
 
 def plans_for_meeting(meeting: Meeting):
     """A board's meeting covers every live plan of the partnership; a subgroup's, its own."""
-    plans = Plan.objects.filter(group__partnership=meeting.group.partnership_id)
+    plans = Plan.objects.for_partnership(meeting.group.partnership_id)
     if meeting.group.kind != Group.Kind.BOARD:
         plans = plans.filter(group=meeting.group)
-    return plans.filter(deleted_at__isnull=True)
+    return plans.live()
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
@@ -187,18 +187,18 @@ def build_pack(
     (default: the end of the day), as reporting.as_at says."""
     plans = list(
         plans.select_related("group").prefetch_related(
-            Prefetch("priorities", queryset=Priority.objects.filter(deleted_at__isnull=True))
+            Prefetch("priorities", queryset=Priority.objects.live())
         )
     )
-    ratings = {r.pk: r for r in RagRating.objects.filter(partnership=partnership)}
+    ratings = {r.pk: r for r in RagRating.objects.for_partnership(partnership)}
     actions = list(
         Action.objects.filter(
             outcome__plan__in=plans, deleted_at__isnull=True, outcome__deleted_at__isnull=True
         )
         .select_related("outcome__priority")
         .prefetch_related(
-            Prefetch("steps", queryset=Step.objects.filter(deleted_at__isnull=True)),
-            Prefetch("themes", queryset=Theme.objects.filter(deleted_at__isnull=True)),
+            Prefetch("steps", queryset=Step.objects.live(), to_attr="live_steps"),
+            Prefetch("themes", queryset=Theme.objects.live(), to_attr="live_themes"),
         )
         .order_by("outcome__position", "position", "pk")
     )
@@ -293,11 +293,11 @@ def _line(
 
 def _theme_coverage(partnership, plan_packs) -> list[tuple[Theme, int, Counter]]:
     """Each theme with its number of actions in the pack and their ratings."""
-    themes = list(Theme.objects.filter(partnership=partnership, deleted_at__isnull=True))
+    themes = list(Theme.objects.live().for_partnership(partnership))
     counts = {theme.pk: Counter() for theme in themes}
     for plan_pack in plan_packs:
         for line in plan_pack.lines:
-            for theme in line.action.themes.all():
+            for theme in line.action.live_themes:
                 if theme.pk in counts:
                     counts[theme.pk][line.scale] += 1
     return [(theme, sum(counts[theme.pk].values()), counts[theme.pk]) for theme in themes]

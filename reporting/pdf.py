@@ -215,7 +215,7 @@ def timeframe_cell(action, overdue: bool) -> str:
 def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     action, update = line.action, line.update
     parts = [action.text]
-    for step in action.steps.all():
+    for step in action.live_steps:
         text = f"{step.label or '•'} {step.text}"
         if step.timeframe:
             text += f" – {step.timeframe}"
@@ -242,7 +242,7 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
         summary=f"{action.number} {summary}\n{where} · Lead: {action.lead or '–'}".strip(),
         brief=f"{action.number} {brief}\n{where}".strip(),
         where=where,
-        themes=", ".join(t.code for t in action.themes.all() if t.deleted_at is None) or "–",
+        themes=", ".join(t.code for t in action.live_themes if t.deleted_at is None) or "–",
         lead=action.lead or "–",
         timeframe=timeframe_cell(action, line.overdue),
         overdue=line.overdue,

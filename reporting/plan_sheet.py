@@ -107,7 +107,7 @@ class PlanTree:
     @classmethod
     def load(cls, plan: Plan) -> "PlanTree":
         def live(queryset):
-            return queryset.filter(deleted_at__isnull=True).order_by("position", "pk")
+            return queryset.live().order_by("position", "pk")
 
         priorities = list(live(Priority.objects.filter(plan=plan)))
         priority_ids = {p.pk for p in priorities}
@@ -117,7 +117,7 @@ class PlanTree:
                 outcomes[outcome.priority_id].append(outcome)
         outcome_ids = {o.pk for group in outcomes.values() for o in group}
         actions = defaultdict(list)
-        live_themes = Theme.objects.filter(deleted_at__isnull=True)
+        live_themes = Theme.objects.live()
         action_query = live(Action.objects.filter(outcome__in=outcome_ids)).with_latest_update()
         for action in action_query.prefetch_related(
             Prefetch("themes", queryset=live_themes, to_attr="themes_live")
@@ -318,8 +318,8 @@ def template_workbook(partnership) -> bytes:
 
 
 def instruction_lines(partnership) -> list[list[str]]:
-    themes = list(partnership.themes.filter(deleted_at__isnull=True))
-    ratings = list(partnership.ratings.filter(deleted_at__isnull=True))
+    themes = list(partnership.themes.live())
+    ratings = list(partnership.ratings.live())
     lines = [
         [f"Importing a plan into {partnership.name}"],
         [],
@@ -427,15 +427,10 @@ class PlanReader:
     """Reads rows one by one, keeping track of the priority, outcome and action they continue."""
 
     def __init__(self, partnership, *, with_ratings: bool):
-        self.themes = {
-            t.code.casefold(): t.code for t in partnership.themes.filter(deleted_at__isnull=True)
-        }
+        self.themes = {t.code.casefold(): t.code for t in partnership.themes.live()}
         self.ratings = {}
         if with_ratings:
-            self.ratings = {
-                r.label.casefold(): r.label
-                for r in partnership.ratings.filter(deleted_at__isnull=True)
-            }
+            self.ratings = {r.label.casefold(): r.label for r in partnership.ratings.live()}
         self.data = {"priorities": [], "outcomes": []}
         self.errors: list[RowError] = []
         self.priority = None

@@ -290,7 +290,8 @@ def step_texts(action_ids: list[int]) -> dict[int, str]:
         return {}
     texts: dict[int, str] = {}
     for action_id, text in (
-        Step.objects.filter(action__in=action_ids, deleted_at__isnull=True)
+        Step.objects.live()
+        .filter(action__in=action_ids)
         .order_by("action_id", "position", "pk")
         .values_list("action_id", "text")
     ):

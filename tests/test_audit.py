@@ -495,15 +495,15 @@ def one_of_each(staff):
     partnership = merton()
     plan = ess()
     action = Action.objects.get(outcome__plan=plan, number="2.1")
-    rating = RagRating.objects.filter(partnership=partnership).first()
+    rating = RagRating.objects.for_partnership(partnership).first()
     audit.record(Kind.PACK_DOWNLOADED, user=staff, partnership=partnership, summary="x")
     ProgressUpdate.objects.create(action=action, rating=rating, commentary="Going", author=staff)
     with audit_user(staff):
         Priority.objects.create(plan=plan, title="A priority")
         Risk.objects.create(partnership=partnership, concern="A concern")
         for obj in [plan, plan.outcomes.first(), action, action.steps.first(), rating,
-                    Group.objects.filter(partnership=partnership).first(),
-                    Theme.objects.filter(partnership=partnership).first()]:  # fmt: skip
+                    Group.objects.for_partnership(partnership).first(),
+                    Theme.objects.for_partnership(partnership).first()]:  # fmt: skip
             obj.save()
 
 

@@ -303,7 +303,7 @@ def synthetic_cycle(slug: str, actions: int) -> tuple[Meeting, object]:
             Membership.objects.create(user=user, partnership=partnership, role="chair")
         people.append(Person.objects.create(partnership=partnership, name=f"Lead {i}", user=user))
     board.chairs.add(people[0])
-    actions = list(Action.objects.filter(outcome__plan__group__partnership=partnership))
+    actions = list(Action.objects.for_partnership(partnership))
     Action.lead_people.through.objects.bulk_create(
         Action.lead_people.through(action_id=a.pk, person_id=people[i % 6].pk)
         for i, a in enumerate(actions)

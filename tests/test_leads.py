@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -313,7 +314,6 @@ def test_medway_seed_leads(text, expected):
 
 
 def test_known_groups_match_the_fixture():
-    yaml = pytest.importorskip("yaml")
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "partnerships.yaml"
     partnerships = {p["slug"]: p for p in yaml.safe_load(fixture.read_text(encoding="utf-8"))}
     for slug, names in (("merton", MERTON_GROUPS), ("medway", MEDWAY_GROUPS)):

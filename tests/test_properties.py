@@ -256,7 +256,7 @@ def check_read(partnership, plan, sheet: Sheet) -> None:
             # deleted softly).
             live = {"deleted_at__isnull": True, "outcome__deleted_at__isnull": True}
             actions = Action.objects.filter(outcome__plan=written, **live)
-            steps = Step.objects.filter(action__in=actions, deleted_at__isnull=True)
+            steps = Step.objects.live().filter(action__in=actions)
             assert (actions.count(), steps.count()) == counts(data)
             transaction.set_rollback(True)  # each example starts from the demo data again
 

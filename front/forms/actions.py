@@ -54,9 +54,7 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.action = action
-        ratings = RagRating.objects.filter(
-            partnership=action.outcome.plan.group.partnership, deleted_at__isnull=True
-        )
+        ratings = RagRating.objects.live().for_partnership(action.outcome.plan.group.partnership)
         field = self.fields["rating"]
         field.queryset = ratings
         field.empty_label = None
@@ -127,9 +125,7 @@ class ActionForm(EditForm):
         self.instance.outcome = outcome
         if outcome.plan.action_label:
             self.fields["text"].label = outcome.plan.action_label
-        themes = Theme.objects.filter(
-            partnership=outcome.plan.group.partnership, deleted_at__isnull=True
-        )
+        themes = Theme.objects.live().for_partnership(outcome.plan.group.partnership)
         if themes.exists():
             self.fields["themes"].queryset = themes
         else:

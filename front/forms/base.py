@@ -105,7 +105,7 @@ def check_unique(form, field: str, queryset, noun: str, value=None) -> None:
 
 def partnership_groups(partnership, *, current=None):
     """Groups that own plans and have members: the board, subgroups and task groups."""
-    groups = Group.objects.filter(partnership=partnership).exclude(kind=Group.Kind.PARTNER_BODY)
+    groups = Group.objects.for_partnership(partnership).exclude(kind=Group.Kind.PARTNER_BODY)
     live = Q(deleted_at__isnull=True)
     if current is not None:
         live |= Q(pk=current.pk)

@@ -68,9 +68,9 @@ class ImportForm(GovukForm, forms.Form):
         self.sheet = None
         self.fields["group"].queryset = partnership_groups(partnership)
         self.fields["group"].empty_label = "Choose a group"
-        self.fields["plan"].queryset = Plan.objects.filter(
-            group__partnership=partnership, deleted_at__isnull=True
-        ).select_related("group")
+        self.fields["plan"].queryset = (
+            Plan.objects.live().for_partnership(partnership).select_related("group")
+        )
         self.fields["plan"].empty_label = "Choose a plan"
 
     def full_clean(self):

@@ -124,7 +124,7 @@ class OutcomeForm(EditForm):
         self.instance.plan = plan
         if plan.outcome_label:
             self.fields["text"].label = plan.outcome_label
-        priorities = plan.priorities.filter(deleted_at__isnull=True)
+        priorities = plan.priorities.live()
         if priorities.exists():
             field = self.fields["priority"]
             field.queryset = priorities
@@ -171,7 +171,7 @@ class ThemeForm(EditForm):
     def clean(self):
         cleaned = super().clean()
         check_unique(
-            self, "code", Theme.objects.filter(partnership=self.instance.partnership), "theme"
+            self, "code", Theme.objects.for_partnership(self.instance.partnership), "theme"
         )
         return cleaned
 
@@ -224,7 +224,7 @@ class RatingForm(EditForm):
 
     def clean(self):
         cleaned = super().clean()
-        ratings = RagRating.objects.filter(partnership=self.instance.partnership)
+        ratings = RagRating.objects.for_partnership(self.instance.partnership)
         check_unique(self, "label", ratings, "rating")
         return cleaned
 
@@ -265,7 +265,7 @@ class GroupForm(EditForm):
 
     def clean(self):
         cleaned = super().clean()
-        groups = Group.objects.filter(partnership=self.instance.partnership)
+        groups = Group.objects.for_partnership(self.instance.partnership)
         check_unique(self, "name", groups, "group")
         check_unique(self, "short_name", groups, "group")
         return cleaned
@@ -315,11 +315,8 @@ class RollForwardForm(GovukForm, forms.Form):
         cleaned = super().clean()
         title, period = cleaned.get("title"), cleaned.get("period")
         if title and period:
-            clash = Plan.objects.filter(
-                group=self.plan.group_id,
-                title__iexact=title,
-                period__iexact=period,
-                deleted_at__isnull=True,
+            clash = Plan.objects.live().filter(
+                group=self.plan.group_id, title__iexact=title, period__iexact=period
             )
             if clash.exists():
                 self.add_error(

@@ -12,6 +12,7 @@ from front.edit_pages import (
     describe,
     form_page,
     move_and_return,
+    move_view,
     page_context,
     page_of,
     plan_crumbs,
@@ -184,8 +185,4 @@ def step_delete(request, slug, pk):
     return delete_page(request, step, access, context)
 
 
-@login_required
-@require_POST
-def step_move(request, slug, pk):
-    access, step = staff_object(request, slug, STEPS, pk)
-    return move_and_return(request, step, access)
+step_move = move_view(STEPS)

@@ -3,14 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from front.access import plan_for_user
 from front.edit_pages import (
     delete_page,
     describe,
     form_page,
-    move_and_return,
+    move_view,
     page_context,
     page_of,
     plan_crumbs,
@@ -150,11 +150,7 @@ def priority_delete(request, slug, pk):
     return delete_page(request, priority, access, context)
 
 
-@login_required
-@require_POST
-def priority_move(request, slug, pk):
-    access, priority = staff_object(request, slug, PRIORITIES, pk)
-    return move_and_return(request, priority, access)
+priority_move = move_view(PRIORITIES)
 
 
 @login_required
@@ -229,8 +225,4 @@ def outcome_delete(request, slug, pk):
     return delete_page(request, outcome, access, context)
 
 
-@login_required
-@require_POST
-def outcome_move(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk)
-    return move_and_return(request, outcome, access)
+outcome_move = move_view(OUTCOMES)

@@ -94,7 +94,7 @@ def home(request):
 
 def my_actions(access):
     """The actions this user updates: their groups' plans and those naming them as lead."""
-    led_steps = Step.objects.filter(deleted_at__isnull=True, lead_people__user=access.user)
+    led_steps = Step.objects.live().filter(lead_people__user=access.user)
     mine = Q(lead_people__user=access.user) | Q(pk__in=led_steps.values("action_id"))
     if access.role == Membership.Role.CHAIR:
         mine |= Q(outcome__plan__group__in=access.group_ids)
@@ -147,7 +147,7 @@ def plan_detail(request, slug, pk):
     sections = plan_layout(
         plan, filterset.qs if filtered else actions, ratings_by_id(partnership), filtered=filtered
     )
-    has_themes = partnership.themes.filter(deleted_at__isnull=True).exists()
+    has_themes = partnership.themes.live().exists()
     table = TableContext(
         links=Links(partnership.slug),
         outcome_label=plan.outcome_label or "Outcome",
@@ -185,7 +185,7 @@ def ratings_css(request, slug):
     shows at once.
     """
     access = access_for(request, slug)
-    css = rating_css(RagRating.objects.filter(partnership=access.partnership), PAGE_CLASS)
+    css = rating_css(RagRating.objects.for_partnership(access.partnership), PAGE_CLASS)
     etag = quote_etag(hashlib.sha256(css.encode()).hexdigest()[:32])
     response = get_conditional_response(request, etag=etag)
     if response is None:

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import Risk
 from front.access import access_for
@@ -11,7 +11,7 @@ from front.edit_pages import (
     delete_page,
     describe,
     form_page,
-    move_and_return,
+    move_view,
     page_context,
     page_of,
     posted,
@@ -31,7 +31,8 @@ def risk_list(request, slug):
     access = access_for(request, slug)
     access.require_risks()
     risks = (
-        Risk.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+        Risk.objects.live()
+        .for_partnership(access.partnership)
         .select_related("rating")
         .order_by("position", "pk")
     )
@@ -67,7 +68,7 @@ def risk_create(request, slug):
         saved=lambda risk: f"Added {describe(risk)} to the log.",
         redirect_to=lambda risk: page_of(risk, slug),
         before_save=lambda risk: setattr(
-            risk, "position", next_position(Risk.objects.filter(partnership=partnership))
+            risk, "position", next_position(Risk.objects.for_partnership(partnership))
         ),
     )
 
@@ -97,8 +98,4 @@ def risk_delete(request, slug, pk):
     return delete_page(request, risk, access, context)
 
 
-@login_required
-@require_POST
-def risk_move(request, slug, pk):
-    access, risk = staff_object(request, slug, Risk.objects.all(), pk)
-    return move_and_return(request, risk, access)
+risk_move = move_view(Risk.objects.all())

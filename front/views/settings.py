@@ -18,7 +18,7 @@ from front.edit_pages import (
     delete_page,
     describe,
     form_page,
-    move_and_return,
+    move_view,
     page_context,
     page_of,
     posted,
@@ -86,7 +86,7 @@ def settings_home(request, slug):
 @require_GET
 def theme_list(request, slug):
     access = staff_access(request, slug)
-    themes = Theme.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+    themes = Theme.objects.live().for_partnership(access.partnership)
     return list_page(request, access, "themes", "themes.html", themes=themes)
 
 
@@ -104,7 +104,7 @@ def theme_create(request, slug):
         saved=lambda theme: f"Added the theme {theme.code}) {theme.name}.",
         redirect_to=lambda theme: page_of(theme, slug),
         before_save=lambda theme: setattr(
-            theme, "position", next_position(Theme.objects.filter(partnership=partnership))
+            theme, "position", next_position(Theme.objects.for_partnership(partnership))
         ),
     )
 
@@ -128,7 +128,7 @@ def theme_edit(request, slug, pk):
 @require_http_methods(GET_POST)
 def theme_delete(request, slug, pk):
     access, theme = staff_object(request, slug, Theme.objects.all(), pk)
-    tagged = theme.actions.filter(deleted_at__isnull=True).count()
+    tagged = theme.actions.live().count()
     context = settings_context(
         access,
         "themes",
@@ -146,7 +146,7 @@ def theme_delete(request, slug, pk):
 @require_GET
 def rating_list(request, slug):
     access = staff_access(request, slug)
-    ratings = RagRating.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+    ratings = RagRating.objects.live().for_partnership(access.partnership)
     return list_page(request, access, "ratings", "ratings.html", ratings=ratings)
 
 
@@ -184,7 +184,7 @@ def rating_create(request, slug):
     access = staff_access(request, slug)
     partnership = access.partnership
     form = RatingForm(posted(request), partnership=partnership)
-    form.instance.position = next_position(RagRating.objects.filter(partnership=partnership))
+    form.instance.position = next_position(RagRating.objects.for_partnership(partnership))
     context = settings_context(access, "ratings", title="Add a rating", submit_label="Add rating")
     return rating_page(request, access, form, context)
 
@@ -218,11 +218,7 @@ def rating_delete(request, slug, pk):
     return delete_page(request, rating, access, context)
 
 
-@login_required
-@require_POST
-def rating_move(request, slug, pk):
-    access, rating = staff_object(request, slug, RagRating.objects.all(), pk)
-    return move_and_return(request, rating, access)
+rating_move = move_view(RagRating.objects.all())
 
 
 # Groups
@@ -232,7 +228,7 @@ def rating_move(request, slug, pk):
 @require_GET
 def group_list(request, slug):
     access = staff_access(request, slug)
-    groups = Group.objects.filter(partnership=access.partnership, deleted_at__isnull=True)
+    groups = Group.objects.live().for_partnership(access.partnership)
     return list_page(request, access, "groups", "groups.html", groups=groups)
 
 

@@ -106,9 +106,7 @@ class Command(BaseCommand):
             reporting_period="Quarter 3, 2024-25",
         )
         plan_ids = list(
-            Plan.objects.filter(group__partnership=partnership)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            Plan.objects.for_partnership(partnership).order_by("pk").values_list("pk", flat=True)
         )
         render_xlsx = excel_renderer()
         self.stdout.write(

@@ -79,7 +79,8 @@ class Command(BaseCommand):
         elif plan is not None:
             found = (
                 Plan.objects.select_related("group__partnership")
-                .filter(pk=plan, group__partnership=partnership, deleted_at__isnull=True)
+                .live()
+                .filter(pk=plan, group__partnership=partnership)
                 .first()
             )
             if found is None:
