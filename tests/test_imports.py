@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Step
 from plans.models import Group, Outcome, Plan, Priority, Theme
-from reporting.imports import PendingImport, PlanImport
-from reporting.plan_sheet import COLUMNS, plan_data, plan_workbook, read_plan
+from reporting.imports import PlanImport
+from reporting.pending_imports import PendingImport
+from reporting.plan_export import plan_workbook
+from reporting.plan_reading import read_plan
+from reporting.plan_sheet import COLUMNS, plan_data
 from reporting.uploads import MAX_UPLOAD_BYTES, read_upload
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 - reporting.uploads.read_upload, given any bytes (noise, a workbook cut short or damaged, a
   zip of odd parts, text in any encoding), reads a sheet or raises UploadError, with words;
   never anything else.
-- reporting.plan_sheet.read_plan, given a sheet of any cells (text, numbers, dates, times,
+- reporting.plan_reading.read_plan, given a sheet of any cells (text, numbers, dates, times,
   booleans, blanks, formulas, very long text, any Unicode, control characters), reads a plan
   or lists its errors by row and column, in words.
 - reporting.imports: a plan read without errors previews (as a new plan, and replacing an
@@ -28,7 +28,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from actions.models import Action, Step
 from plans.models import Group, Partnership, Plan
 from reporting.imports import PlanImport
-from reporting.plan_sheet import COLUMNS, OPTIONAL_COLUMNS, RowError, read_plan
+from reporting.plan_reading import RowError, read_plan
+from reporting.plan_sheet import COLUMNS, OPTIONAL_COLUMNS
 from reporting.uploads import MAX_COLUMNS, Sheet, UploadError, read_upload
 from tests.hypothesis_profiles import DATABASE
 

@@ -4,7 +4,7 @@ from django import forms
 
 from front.forms.base import GovukForm, partnership_groups
 from plans.models import Plan
-from reporting.plan_sheet import read_plan
+from reporting.plan_reading import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES, UploadError, megabytes, read_upload
 
 NEW = "new"

@@ -2,7 +2,7 @@
 
 Every view is for business support staff only (front.access: another partnership's plan
 is 404, other roles 403). An upload is read once, checked, and its rows wait in the
-session (reporting.imports.PendingImport) until the user confirms the previewed changes.
+session (reporting.pending_imports.PendingImport) until the user confirms the previewed changes.
 """
 
 import io
@@ -27,8 +27,8 @@ from plans import audit
 from plans.models import Plan
 from plans.staff_writes import StaleEdit
 from reporting.cells import XLSX_CONTENT_TYPE
-from reporting.imports import PendingImport, prepare
-from reporting.plan_sheet import plan_workbook, template_workbook
+from reporting.pending_imports import PendingImport, prepare
+from reporting.plan_export import plan_workbook, template_workbook
 from reporting.uploads import MAX_UPLOAD_BYTES
 
 # Room for the form's other fields and the multipart framing around the file.

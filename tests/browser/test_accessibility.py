@@ -13,7 +13,7 @@ from actions.progress import record_progress
 from plans import two_step
 from plans.models import Group, Membership, Organisation, Partnership, Person, Plan, RagRating
 from reporting.models import Meeting
-from reporting.plan_sheet import plan_workbook
+from reporting.plan_export import plan_workbook
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
 
