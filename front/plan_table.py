@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
+from actions.display import step_details
 from plans.badges import rating_badge
 
 EMPTY = "–"
@@ -134,18 +135,19 @@ def outcome_cell(ctx: TableContext, outcome, *, first: bool, last: bool) -> str:
     return html
 
 
+def step_html(step) -> str:
+    """A step as the plan page and the action page show it (the words of actions.display)."""
+    html = f"<strong>{e(step.label)}</strong> " if step.label else ""
+    html += e(step.text)
+    if step.timeframe:
+        html += f" – <em>{e(step.timeframe)}</em>"
+    for name, value in step_details(step):
+        html += f'<br><span class="app-meta">{name}: {e(value)}</span>'
+    return html
+
+
 def steps_list(action) -> str:
-    items = []
-    for step in action.live_steps:
-        item = f"<strong>{e(step.label)}</strong> " if step.label else ""
-        item += e(step.text)
-        if step.timeframe:
-            item += f" – <em>{e(step.timeframe)}</em>"
-        if step.lead:
-            item += f'<br><span class="app-meta">Lead: {e(step.lead)}</span>'
-        if step.evidence:
-            item += f'<br><span class="app-meta">Evidence: {e(step.evidence)}</span>'
-        items.append(f"<li>{item}</li>")
+    items = [f"<li>{step_html(step)}</li>" for step in action.live_steps]
     return f'<ul class="app-steps govuk-list">{"".join(items)}</ul>' if items else ""
 
 

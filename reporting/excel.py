@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from actions.display import step_text
 from plans.models import RagRating, readable_text_colour
 from reporting.cells import set_text
 from reporting.packs import ActionLine, Pack, change_words
@@ -170,13 +171,7 @@ def priority_text(priority) -> str:
 def action_text(action) -> str:
     """The action's words, then each step on its own line with its label, timeframe and lead."""
     lines = [action.text] if action.text else []
-    for step in action.live_steps:
-        line = f"{step.label or '•'} {step.text}"
-        if step.timeframe:
-            line += f" – {step.timeframe}"
-        if step.lead:
-            line += f" (Lead: {step.lead})"
-        lines.append(line)
+    lines += [step_text(step, evidence=False) for step in action.live_steps]
     return "\n".join(lines)
 
 

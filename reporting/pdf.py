@@ -33,6 +33,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from weasyprint.urls import URLFetcher
 
+from actions.display import step_text
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
 from reporting.packs import ActionLine, Pack, change_words
@@ -125,13 +126,7 @@ def timeframe_cell(action, overdue: bool) -> str:
 def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     action, update = line.action, line.update
     parts = [action.text]
-    for step in action.live_steps:
-        text = f"{step.label or '•'} {step.text}"
-        if step.timeframe:
-            text += f" – {step.timeframe}"
-        extras = [f"Lead: {step.lead}"] if step.lead else []
-        extras += [f"Evidence: {step.evidence}"] if step.evidence else []
-        parts.append(f"{text} ({'; '.join(extras)})" if extras else text)
+    parts += [step_text(step) for step in action.live_steps]
     summary = Truncator(action.summary).words(20)
     brief = Truncator(action.summary).words(10)
     where = f"{plan.group.short_name} {plan.period}"

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from front import plan_table
 from plans.badges import rating_badge
 
 register = template.Library()
@@ -10,3 +11,9 @@ register = template.Library()
 def rag(rating):
     """A rating as a tag in its partnership's colour (ratings.css), always with its word."""
     return mark_safe(rating_badge(rating))  # noqa: S308 - rating_badge escapes the label
+
+
+@register.simple_tag
+def step_html(step):
+    """A step's label, text, timeframe, lead and evidence, as on the plan page."""
+    return mark_safe(plan_table.step_html(step))  # noqa: S308 - step_html escapes every value
