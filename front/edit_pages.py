@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.models import Action, Risk, Step
 from front.access import access_for, object_in_partnership
@@ -128,8 +128,8 @@ def form_page(
     form,
     context,
     *,
-    saved,
-    redirect_to,
+    saved=None,
+    redirect_to=None,
     before_save=None,
     after_save=None,
     template=FORM_TEMPLATE,
@@ -137,8 +137,12 @@ def form_page(
     """GET shows the form; a valid POST saves it, says so and redirects; otherwise the form
     is shown again with its errors and everything the user typed.
 
-    saved(obj) is the success message; redirect_to(obj) the address to go to next.
+    saved(obj) is the success message ("Saved action 1.2." unless given); redirect_to(obj)
+    the address to go to next (the page the object is seen on unless given).
     """
+    slug = context["partnership"].slug
+    saved = saved or (lambda obj: f"Saved {describe(obj)}.")
+    redirect_to = redirect_to or (lambda obj: page_of(obj, slug))
     if request.method == "POST" and form.is_valid():
         try:
             obj = save_form(form, before_save=before_save, after_save=after_save)
@@ -200,6 +204,32 @@ def move_and_return(request, obj, access, *, back_to=None):
     else:
         messages.success(request, f"Moved {describe(obj)} {direction}.")
     return redirect(back_to or page_of(obj, access.partnership.slug))
+
+
+def delete_view(queryset, page=None):
+    """The view that deletes an object of queryset (staff only): a confirmation page, then
+    a soft delete with an undo. page(access, obj) gives the page's context (page_context);
+    by default it asks "Delete action 1.2?" with no breadcrumbs."""
+
+    def default_page(access, obj):
+        return page_context(access, **delete_words(access, obj))
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def delete_object(request, slug, pk):
+        access, obj = staff_object(request, slug, queryset, pk)
+        return delete_page(request, obj, access, (page or default_page)(access, obj))
+
+    return delete_object
+
+
+def delete_words(access, obj) -> dict:
+    """The title, noun and way back of a delete confirmation page, for page_context."""
+    return {
+        "title": f"Delete {describe(obj)}?",
+        "noun": obj.kind_name(),
+        "cancel_url": page_of(obj, access.partnership.slug),
+    }
 
 
 def move_view(queryset):

@@ -57,6 +57,12 @@ def next_position(queryset) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
+def place_at_end(obj) -> None:
+    """Give a new object the position after the last of its list (deleted rows included)."""
+    within = {name: getattr(obj, f"{name}_id") for name in type(obj).ordered_within}
+    obj.position = next_position(type(obj).objects.filter(**within))
+
+
 def place_outcome(outcome: Outcome) -> None:
     """Give an outcome the position at the end of its priority's outcomes (or of the
     outcomes without a priority), keeping positions in plan order across priorities.

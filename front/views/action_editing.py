@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.lead_links import LeadLinker
-from actions.models import Step
+from actions.models import Action, Step
 from front.access import action_for_user
 from front.edit_pages import (
-    delete_page,
+    delete_view,
+    delete_words,
     describe,
     form_page,
     move_and_return,
@@ -21,10 +22,11 @@ from front.edit_pages import (
 )
 from front.forms.actions import ActionForm, StepForm
 from plans.models import Outcome
-from plans.staff_writes import next_position
+from plans.staff_writes import place_at_end
 
 GET_POST = ["GET", "POST"]
 OUTCOMES = Outcome.objects.select_related("plan__group__partnership", "priority")
+ACTIONS = Action.objects.select_related("outcome__plan__group__partnership", "outcome__priority")
 STEPS = Step.objects.select_related("action__outcome__plan__group__partnership")
 
 
@@ -65,10 +67,7 @@ def action_create(request, slug, pk):
         form,
         context,
         saved=lambda action: f"Added {describe(action)}. You can add its steps here.",
-        redirect_to=lambda action: page_of(action, slug),
-        before_save=lambda action: setattr(
-            action, "position", next_position(outcome.actions.all())
-        ),
+        before_save=place_at_end,
         after_save=relink_lead(form, plan),
     )
 
@@ -87,29 +86,18 @@ def action_edit(request, slug, pk):
         cancel_url=page_of(action, slug),
         crumbs=action_crumbs(access, action),
     )
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda action: f"Saved {describe(action)}.",
-        redirect_to=lambda action: page_of(action, slug),
-        after_save=relink_lead(form, plan),
-    )
+    return form_page(request, form, context, after_save=relink_lead(form, plan))
 
 
-@login_required
-@require_http_methods(GET_POST)
-def action_delete(request, slug, pk):
-    access, action = action_for_user(request, slug, pk, edit=True)
-    context = page_context(
+action_delete = delete_view(
+    ACTIONS,
+    lambda access, action: page_context(
         access,
-        title=f"Delete {describe(action)}?",
-        noun="action",
-        cancel_url=page_of(action, slug),
+        **delete_words(access, action),
         crumbs=action_crumbs(access, action),
         consequences="Its progress updates are kept, and come back if it is restored.",
-    )
-    return delete_page(request, action, access, context)
+    ),
+)
 
 
 @login_required
@@ -140,8 +128,7 @@ def step_create(request, slug, pk):
         form,
         context,
         saved=lambda step: f"Added {describe(step)}.",
-        redirect_to=lambda step: page_of(step, slug),
-        before_save=lambda step: setattr(step, "position", next_position(action.steps.all())),
+        before_save=place_at_end,
         after_save=relink_lead(form, plan),
     )
 
@@ -161,28 +148,15 @@ def step_edit(request, slug, pk):
         cancel_url=page_of(step, slug),
         crumbs=action_crumbs(access, action),
     )
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda step: f"Saved {describe(step)}.",
-        redirect_to=lambda step: page_of(step, slug),
-        after_save=relink_lead(form, plan),
-    )
+    return form_page(request, form, context, after_save=relink_lead(form, plan))
 
 
-@login_required
-@require_http_methods(GET_POST)
-def step_delete(request, slug, pk):
-    access, step = staff_object(request, slug, STEPS, pk)
-    context = page_context(
-        access,
-        title=f"Delete {describe(step)}?",
-        noun="step",
-        cancel_url=page_of(step, slug),
-        crumbs=action_crumbs(access, step.action),
-    )
-    return delete_page(request, step, access, context)
+step_delete = delete_view(
+    STEPS,
+    lambda access, step: page_context(
+        access, **delete_words(access, step), crumbs=action_crumbs(access, step.action)
+    ),
+)
 
 
 step_move = move_view(STEPS)

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from front.access import plan_for_user
 from front.edit_pages import (
-    delete_page,
+    delete_view,
+    delete_words,
     describe,
     form_page,
     move_view,
@@ -19,10 +20,11 @@ from front.edit_pages import (
     staff_object,
 )
 from front.forms.plans import OutcomeForm, PlanForm, PriorityForm
-from plans.models import Outcome, Priority
-from plans.staff_writes import next_position, place_outcome
+from plans.models import Outcome, Plan, Priority
+from plans.staff_writes import place_at_end, place_outcome
 
 GET_POST = ["GET", "POST"]
+PLANS = Plan.objects.select_related("group__partnership")
 PRIORITIES = Priority.objects.select_related("plan__group__partnership")
 OUTCOMES = Outcome.objects.select_related("plan__group__partnership", "priority")
 
@@ -62,27 +64,20 @@ def plan_edit(request, slug, pk):
         cancel_url=page_of(plan, slug),
         crumbs=plan_crumbs(access, plan),
     )
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda plan: "Saved the plan's details.",
-        redirect_to=lambda plan: page_of(plan, slug),
-    )
+    return form_page(request, form, context, saved=lambda plan: "Saved the plan's details.")
 
 
-@login_required
-@require_http_methods(GET_POST)
-def plan_delete(request, slug, pk):
-    access, plan = plan_for_user(request, slug, pk, edit=True)
-    context = page_context(
-        access,
-        title="Delete this plan?",
-        noun="plan",
-        cancel_url=page_of(plan, slug),
-        crumbs=plan_crumbs(access, plan),
-    )
-    return delete_page(request, plan, access, context)
+def in_plan(plan_of):
+    """A delete page's context for something of a plan, under the plan's breadcrumbs."""
+
+    def page(access, obj):
+        plan = plan_of(obj)
+        return page_context(access, **delete_words(access, obj), crumbs=plan_crumbs(access, plan))
+
+    return page
+
+
+plan_delete = delete_view(PLANS, in_plan(lambda plan: plan))
 
 
 @login_required
@@ -106,10 +101,7 @@ def priority_create(request, slug, pk):
         form,
         context,
         saved=lambda priority: f"Added {describe(priority)}.",
-        redirect_to=lambda priority: page_of(priority, slug),
-        before_save=lambda priority: setattr(
-            priority, "position", next_position(plan.priorities.all())
-        ),
+        before_save=place_at_end,
     )
 
 
@@ -127,27 +119,10 @@ def priority_edit(request, slug, pk):
         cancel_url=page_of(priority, slug),
         crumbs=plan_crumbs(access, plan),
     )
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda priority: f"Saved {describe(priority)}.",
-        redirect_to=lambda priority: page_of(priority, slug),
-    )
+    return form_page(request, form, context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def priority_delete(request, slug, pk):
-    access, priority = staff_object(request, slug, PRIORITIES, pk)
-    context = page_context(
-        access,
-        title=f"Delete {describe(priority)}?",
-        noun="priority",
-        cancel_url=page_of(priority, slug),
-        crumbs=plan_crumbs(access, priority.plan),
-    )
-    return delete_page(request, priority, access, context)
+priority_delete = delete_view(PRIORITIES, in_plan(lambda priority: priority.plan))
 
 
 priority_move = move_view(PRIORITIES)
@@ -177,7 +152,6 @@ def outcome_create(request, slug, pk):
         form,
         context,
         saved=lambda outcome: f"Added {describe(outcome)}. Now add its actions.",
-        redirect_to=lambda outcome: page_of(outcome, slug),
         before_save=place_outcome,
     )
 
@@ -201,28 +175,10 @@ def outcome_edit(request, slug, pk):
         cancel_url=page_of(outcome, slug),
         crumbs=plan_crumbs(access, plan),
     )
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda outcome: f"Saved {describe(outcome)}.",
-        redirect_to=lambda outcome: page_of(outcome, slug),
-        before_save=before_save,
-    )
+    return form_page(request, form, context, before_save=before_save)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def outcome_delete(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk)
-    context = page_context(
-        access,
-        title=f"Delete {describe(outcome)}?",
-        noun="outcome",
-        cancel_url=page_of(outcome, slug),
-        crumbs=plan_crumbs(access, outcome.plan),
-    )
-    return delete_page(request, outcome, access, context)
+outcome_delete = delete_view(OUTCOMES, in_plan(lambda outcome: outcome.plan))
 
 
 outcome_move = move_view(OUTCOMES)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions.models import Risk
 from front.access import access_for
 from front.edit_pages import (
-    delete_page,
+    delete_view,
     describe,
     form_page,
     move_view,
@@ -19,7 +19,7 @@ from front.edit_pages import (
     staff_object,
 )
 from front.forms.actions import RiskForm
-from plans.staff_writes import next_position
+from plans.staff_writes import place_at_end
 
 GET_POST = ["GET", "POST"]
 
@@ -66,10 +66,7 @@ def risk_create(request, slug):
         form,
         context,
         saved=lambda risk: f"Added {describe(risk)} to the log.",
-        redirect_to=lambda risk: page_of(risk, slug),
-        before_save=lambda risk: setattr(
-            risk, "position", next_position(Risk.objects.for_partnership(partnership))
-        ),
+        before_save=place_at_end,
     )
 
 
@@ -79,23 +76,15 @@ def risk_edit(request, slug, pk):
     access, risk = staff_object(request, slug, Risk.objects.all(), pk)
     form = RiskForm(posted(request), instance=risk, partnership=access.partnership)
     context = risk_context(access, title=f"Edit {describe(risk)}", cancel_url=page_of(risk, slug))
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda risk: f"Saved {describe(risk)}.",
-        redirect_to=lambda risk: page_of(risk, slug),
-    )
+    return form_page(request, form, context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def risk_delete(request, slug, pk):
-    access, risk = staff_object(request, slug, Risk.objects.all(), pk)
-    context = risk_context(
-        access, title=f"Delete {describe(risk)}?", cancel_url=page_of(risk, slug)
-    )
-    return delete_page(request, risk, access, context)
+risk_delete = delete_view(
+    Risk.objects.all(),
+    lambda access, risk: risk_context(
+        access, title=f"Delete {describe(risk)}?", cancel_url=page_of(risk, access.partnership.slug)
+    ),
+)
 
 
 risk_move = move_view(Risk.objects.all())

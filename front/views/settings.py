@@ -27,7 +27,7 @@ from front.edit_pages import (
 )
 from front.forms.plans import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
 from plans.models import Group, RagRating, Theme
-from plans.staff_writes import Counted, RestoreRefused, ancestors, next_position
+from plans.staff_writes import Counted, RestoreRefused, ancestors, place_at_end
 from plans.staff_writes import restore as restore_obj
 
 GET_POST = ["GET", "POST"]
@@ -102,10 +102,7 @@ def theme_create(request, slug):
         form,
         context,
         saved=lambda theme: f"Added the theme {theme.code}) {theme.name}.",
-        redirect_to=lambda theme: page_of(theme, slug),
-        before_save=lambda theme: setattr(
-            theme, "position", next_position(Theme.objects.for_partnership(partnership))
-        ),
+        before_save=place_at_end,
     )
 
 
@@ -120,7 +117,6 @@ def theme_edit(request, slug, pk):
         form,
         context,
         saved=lambda theme: f"Saved the theme {theme.code}) {theme.name}.",
-        redirect_to=lambda theme: page_of(theme, slug),
     )
 
 
@@ -162,7 +158,6 @@ def preview(label: str, colour: str, *, saved: bool) -> dict:
 
 def rating_page(request, access, form, context):
     """The rating form, with a preview of its tag: as saved, or as typed (Preview colour)."""
-    slug = access.partnership.slug
     context["preview_button"] = True
     if request.method == "POST" and "preview" in request.POST:
         if form.is_valid():
@@ -174,7 +169,6 @@ def rating_page(request, access, form, context):
         form,
         context,
         saved=lambda rating: f"Saved the rating {rating.label}.",
-        redirect_to=lambda rating: page_of(rating, slug),
     )
 
 
@@ -184,7 +178,7 @@ def rating_create(request, slug):
     access = staff_access(request, slug)
     partnership = access.partnership
     form = RatingForm(posted(request), partnership=partnership)
-    form.instance.position = next_position(RagRating.objects.for_partnership(partnership))
+    place_at_end(form.instance)
     context = settings_context(access, "ratings", title="Add a rating", submit_label="Add rating")
     return rating_page(request, access, form, context)
 
