@@ -4,8 +4,16 @@ from dataclasses import dataclass, field
 
 from actions.models import Action, Step
 
-HIDDEN_FIELDS = {"version", "updated_at", "created_at", "due_date", "starts_on", "recurrence",
-                 "timeframe_tbc", "position"}  # fmt: skip
+HIDDEN_FIELDS = {
+    "version",
+    "updated_at",
+    "created_at",
+    "due_date",
+    "starts_on",
+    "recurrence",
+    "timeframe_tbc",
+    "position",
+}
 VERBS = {"+": "Added", "~": "Changed", "-": "Deleted"}
 
 

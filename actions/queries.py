@@ -31,8 +31,17 @@ def not_updated_q(since: datetime.date) -> Q:
     return Q(last_updated_on__isnull=True) | Q(last_updated_on__lt=since)
 
 
-STEP_COLUMNS = ["id", "action_id", "label", "text", "lead", "timeframe", "evidence", "note",
-                "position"]  # fmt: skip
+STEP_COLUMNS = [
+    "id",
+    "action_id",
+    "label",
+    "text",
+    "lead",
+    "timeframe",
+    "evidence",
+    "note",
+    "position",
+]
 
 
 def actions_for_display(

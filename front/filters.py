@@ -34,21 +34,30 @@ class ActionFilter(django_filters.FilterSet):
         label="Overdue only", widget=forms.CheckboxInput, method="filter_overdue"
     )
     theme = django_filters.ModelMultipleChoiceFilter(
-        label="Theme", queryset=Theme.objects.none(), field_name="themes",
-        widget=forms.CheckboxSelectMultiple, distinct=True,
-    )  # fmt: skip
+        label="Theme",
+        queryset=Theme.objects.none(),
+        field_name="themes",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=True,
+    )
     lead = django_filters.ModelChoiceFilter(
-        label="Lead (person or post)", queryset=Person.objects.none(), method="filter_lead",
+        label="Lead (person or post)",
+        queryset=Person.objects.none(),
+        method="filter_lead",
         empty_label="Anyone",
-    )  # fmt: skip
+    )
     lead_group = django_filters.ModelChoiceFilter(
-        label="Lead group", queryset=Group.objects.none(), method="filter_lead_group",
+        label="Lead group",
+        queryset=Group.objects.none(),
+        method="filter_lead_group",
         empty_label="Any group",
-    )  # fmt: skip
+    )
     group = django_filters.ModelChoiceFilter(
-        label="Plan owned by", queryset=Group.objects.none(), field_name="outcome__plan__group",
+        label="Plan owned by",
+        queryset=Group.objects.none(),
+        field_name="outcome__plan__group",
         empty_label="Any group",
-    )  # fmt: skip
+    )
     plan = django_filters.ModelChoiceFilter(
         label="Plan",
         queryset=Plan.objects.none(),
@@ -56,9 +65,11 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Any plan",
     )
     priority = django_filters.ModelChoiceFilter(
-        label="Priority", queryset=Priority.objects.none(), field_name="outcome__priority",
+        label="Priority",
+        queryset=Priority.objects.none(),
+        field_name="outcome__priority",
         empty_label="Any priority",
-    )  # fmt: skip
+    )
     due_before = django_filters.DateFilter(
         label="Due on or before", field_name="due_date", lookup_expr="lte", widget=DateInput
     )

@@ -224,6 +224,6 @@ def table_body(ctx: TableContext, section) -> SafeString:
                     index=index,
                     outcome_first=outcome_first,
                     outcome_last=outcome_last,
-                )  # fmt: skip
+                )
             )
     return mark_safe("\n".join(html))  # noqa: S308 - every value escaped by e() or lines()

@@ -39,11 +39,14 @@ def build_partnership(
     )
     ratings = [
         RagRating.objects.create(
-            partnership=partnership, scale=scale, label=label, position=i,
+            partnership=partnership,
+            scale=scale,
+            label=label,
+            position=i,
             colour=RagRating.SCALE_COLOURS[scale],
         )
         for i, (scale, label) in enumerate(SCALES)
-    ]  # fmt: skip
+    ]
     themes = [
         Theme.objects.create(partnership=partnership, code=code, name=f"Theme {code}", position=i)
         for i, code in enumerate("ABCDE")
@@ -58,24 +61,31 @@ def build_partnership(
             partnership=partnership, name=f"Subgroup {p + 1}", short_name=f"SG{p + 1}"
         )
         plan = Plan.objects.create(
-            group=group if p else board, title=f"Work plan {p + 1}", period="2024-25",
-            status=Plan.Status.AGREED, introduction="A synthetic plan for measurement.",
-        )  # fmt: skip
+            group=group if p else board,
+            title=f"Work plan {p + 1}",
+            period="2024-25",
+            status=Plan.Status.AGREED,
+            introduction="A synthetic plan for measurement.",
+        )
         priorities = Priority.objects.bulk_create(
             Priority(plan=plan, number=str(i + 1), title=f"Priority {i + 1}", position=i)
             for i in range(5)
         )
         outcomes = Outcome.objects.bulk_create(
             Outcome(
-                plan=plan, priority=priorities[i // 2], number=f"{i // 2 + 1}.{i % 2 + 1}",
+                plan=plan,
+                priority=priorities[i // 2],
+                number=f"{i // 2 + 1}.{i % 2 + 1}",
                 text=f"Children and families are safer because of improvement {i + 1}. " * 2,
                 position=i,
             )
             for i in range(10)
-        )  # fmt: skip
+        )
         actions = Action.objects.bulk_create(
             Action(
-                outcome=outcomes[i % 10], number=f"{i % 10 + 1}.{i // 10 + 1}", position=i,
+                outcome=outcomes[i % 10],
+                number=f"{i % 10 + 1}.{i // 10 + 1}",
+                position=i,
                 text=f"Deliver multi-agency activity number {i + 1} and evaluate its impact "
                 "on practice, with partners across health, police and the council.",
                 lead=f"Lead Person {i % 37}, Agency {i % 7}",
@@ -83,16 +93,19 @@ def build_partnership(
                 due_date=None if i % 5 == 0 else due(i),
             )
             for i in range(actions_per_plan)
-        )  # fmt: skip
+        )
         Step.objects.bulk_create(
             Step(
-                action=action, label=f"{'ABC'[s]}.", position=s,
+                action=action,
+                label=f"{'ABC'[s]}.",
+                position=s,
                 text=f"Step {s + 1}: a milestone with its own lead and evidence.",
-                lead="MSCP Business Manager", evidence="Minutes of the subgroup",
+                lead="MSCP Business Manager",
+                evidence="Minutes of the subgroup",
             )
             for action in actions
             for s in range(steps_per_action)
-        )  # fmt: skip
+        )
         Action.themes.through.objects.bulk_create(
             Action.themes.through(action_id=action.pk, theme_id=themes[(i + t) % 5].pk)
             for i, action in enumerate(actions)
@@ -100,7 +113,8 @@ def build_partnership(
         )
         ProgressUpdate.objects.bulk_create(
             ProgressUpdate(
-                action=action, rating=rng.choice(ratings),
+                action=action,
+                rating=rng.choice(ratings),
                 reported_on=start + datetime.timedelta(days=91 * u),
                 commentary=f"Update {u + 1}: progress reported to the subgroup, with the "
                 "next steps agreed and risks noted for the board.",
@@ -108,6 +122,6 @@ def build_partnership(
             )
             for action in actions
             for u in range(updates_per_action)
-        )  # fmt: skip
+        )
         refresh_current_updates(action.pk for action in actions)
     return partnership

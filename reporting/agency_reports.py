@@ -229,9 +229,12 @@ def agency_html(report: AgencyReport) -> str:
     counts = report.counts
     summary = [
         (name, [counts[key].get(scale, 0) for scale in SCALE_ORDER], sum(counts[key].values()))
-        for key, name in [(AgencyRole.LEADS, "Leads"), (AgencyRole.SHARES, "Shares"),
-                          ("all", "All")]
-    ]  # fmt: skip
+        for key, name in [
+            (AgencyRole.LEADS, "Leads"),
+            (AgencyRole.SHARES, "Shares"),
+            ("all", "All"),
+        ]
+    ]
     plans = [
         (plan, [(row, action_cells(row.line, plan, report.pack.previous_meeting)) for row in rows])
         for plan, rows in report.by_plan

@@ -352,9 +352,17 @@ def write_exceptions(sheet, row, pack: Pack) -> int:
     header_row(
         sheet,
         row + 1,
-        ["Plan", "Action", "Rating", "Due date", "Overdue", "Lead", "Action text",
-         "Latest commentary"],
-    )  # fmt: skip
+        [
+            "Plan",
+            "Action",
+            "Rating",
+            "Due date",
+            "Overdue",
+            "Lead",
+            "Action text",
+            "Latest commentary",
+        ],
+    )
     row += 1
     for line in exceptions:
         row += 1

@@ -71,8 +71,13 @@ def name(kind: str, number: str, text: str) -> str:
 
 
 PLURALS = {"priority": "priorities", "progress update": "progress updates", "order": "lists"}
-ADJECTIVES = {"add": "new", "change": "changed", "delete": "deleted", "rate": "new",
-              "reorder": "reordered"}  # fmt: skip
+ADJECTIVES = {
+    "add": "new",
+    "change": "changed",
+    "delete": "deleted",
+    "rate": "new",
+    "reorder": "reordered",
+}
 KIND_ORDER = ["priority", "outcome", "action", "step", "progress update", "order"]
 
 
@@ -221,8 +226,13 @@ class PlanImport:
                     fields.append(("Themes", ", ".join(before), ", ".join(node["themes"])))
                 if parent is None or obj.outcome_id != parent.pk:
                     old = next(o for o in self.tree.all_outcomes() if o.pk == obj.outcome_id)
-                    fields.append(("Outcome", old.number or excerpt(old.text, 40),
-                                   outcome["number"] or excerpt(outcome["text"], 40)))  # fmt: skip
+                    fields.append(
+                        (
+                            "Outcome",
+                            old.number or excerpt(old.text, 40),
+                            outcome["number"] or excerpt(outcome["text"], 40),
+                        )
+                    )
                 if fields:
                     self.add(node["row"], "change", "action", what, fields=fields)
             node["rate"] = bool(node.get("rating")) and not (

@@ -48,11 +48,14 @@ def lock_meeting(*, meeting: Meeting, user, request=None) -> Meeting:
             if created:
                 queued.append(stored)
         audit.record(
-            audit.Kind.MEETING_LOCKED, request=request, user=user,
-            partnership=current.group.partnership, obj=current,
+            audit.Kind.MEETING_LOCKED,
+            request=request,
+            user=user,
+            partnership=current.group.partnership,
+            obj=current,
             summary=f"Locked the pack of {current}",
             detail={"locked_at": current.locked_at.isoformat()},
-        )  # fmt: skip
+        )
     # Made after the commit: the Excel report now, in this request (a second or so), which
     # should not hold the meeting's row lock; the PDF by the worker, which must see the row.
     for stored in queued:
@@ -85,10 +88,14 @@ def unlock_meeting(*, meeting: Meeting, user, reason: str, request=None) -> Meet
             status__in=[StoredPack.Status.QUEUED, StoredPack.Status.RENDERING],
         ).delete()
         audit.record(
-            audit.Kind.MEETING_UNLOCKED, request=request, user=user,
-            partnership=current.group.partnership, obj=current,
-            summary=f"Unlocked the pack of {current}: {reason}", detail=was,
-        )  # fmt: skip
+            audit.Kind.MEETING_UNLOCKED,
+            request=request,
+            user=user,
+            partnership=current.group.partnership,
+            obj=current,
+            summary=f"Unlocked the pack of {current}: {reason}",
+            detail=was,
+        )
     return current
 
 

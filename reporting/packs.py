@@ -114,8 +114,13 @@ class Pack:
 
     @property
     def changed(self) -> list[ActionLine]:
-        shown = {Change.UP, Change.DOWN, Change.NEWLY_COMPLETE, Change.NEWLY_OVERDUE,
-                 Change.FIRST_RATING}  # fmt: skip
+        shown = {
+            Change.UP,
+            Change.DOWN,
+            Change.NEWLY_COMPLETE,
+            Change.NEWLY_OVERDUE,
+            Change.FIRST_RATING,
+        }
         return [line for line in self.lines if shown & set(line.changes)]
 
     @property
@@ -246,9 +251,15 @@ def build_pack(
             outcome_blocks[outcome.pk] = OutcomeBlock(outcome)
             blocks[key].outcomes.append(outcome_blocks[outcome.pk])
         line = _line(
-            action, history[action.pk], updates, ratings,
-            as_at=as_at, cutoff=cutoff, previous=previous, previous_cutoff=previous_cutoff,
-        )  # fmt: skip
+            action,
+            history[action.pk],
+            updates,
+            ratings,
+            as_at=as_at,
+            cutoff=cutoff,
+            previous=previous,
+            previous_cutoff=previous_cutoff,
+        )
         outcome_blocks[outcome.pk].lines.append(line)
         blocks[outcome.plan_id, outcome.priority_id].counts[line.scale] += 1
         plan_pack.counts[line.scale] += 1
@@ -286,7 +297,7 @@ def _line(
             due=action.due_date,
             previous_meeting=previous,
             meeting=as_at,
-        ),  # fmt: skip
+        ),
         overdue=is_overdue(action.due_date, rating.scale if rating else None, as_at),
     )
 

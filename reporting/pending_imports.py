@@ -96,12 +96,18 @@ def prepare(pending: PendingImport, partnership, plan: Plan | None) -> Prepared:
     new_plan = None
     if pending.mode == "new":
         group = Group.objects.filter(
-            partnership=partnership, pk=(pending.new_plan or {}).get("group"),
+            partnership=partnership,
+            pk=(pending.new_plan or {}).get("group"),
             deleted_at__isnull=True,
-        ).first()  # fmt: skip
+        ).first()
         if group is None:
-            errors.append(RowError(None, None, "The group chosen for the new plan no longer "
-                                               "exists: start the import again."))  # fmt: skip
+            errors.append(
+                RowError(
+                    None,
+                    None,
+                    "The group chosen for the new plan no longer exists: start the import again.",
+                )
+            )
         else:
             new_plan = {
                 "group": group,

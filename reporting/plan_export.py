@@ -110,24 +110,39 @@ def instruction_lines(partnership) -> list[list[str]]:
         [],
         ["1.", "Fill in the Plan sheet: one row for each action, and one for each step."],
         ["2.", "Keep the column names in the first row as they are."],
-        ["3.", "An action row leaves Step label and Step blank. A step row repeats its "
-               "action's number and leaves the Action column blank."],
-        ["4.", "Write a priority's and an outcome's text on its first row only. On later rows "
-               "repeat the number, or leave the number and text blank: blank means the same "
-               "as the row above."],
-        ["5.", "A row with only the priority and outcome columns (and a Note) is an outcome on "
-               "its own: use it for an outcome's note or an outcome without actions yet."],
+        [
+            "3.",
+            "An action row leaves Step label and Step blank. A step row repeats its "
+            "action's number and leaves the Action column blank.",
+        ],
+        [
+            "4.",
+            "Write a priority's and an outcome's text on its first row only. On later rows "
+            "repeat the number, or leave the number and text blank: blank means the same "
+            "as the row above.",
+        ],
+        [
+            "5.",
+            "A row with only the priority and outcome columns (and a Note) is an outcome on "
+            "its own: use it for an outcome's note or an outcome without actions yet.",
+        ],
         ["6.", "Type text, not formulas: a cell that starts with = is refused."],
-        ["7.", f"Save as Excel Workbook (.xlsx) or CSV UTF-8, at most "
-               f"{megabytes(MAX_UPLOAD_BYTES)}, and upload it. You see every change before "
-               "anything is saved."],
+        [
+            "7.",
+            f"Save as Excel Workbook (.xlsx) or CSV UTF-8, at most "
+            f"{megabytes(MAX_UPLOAD_BYTES)}, and upload it. You see every change before "
+            "anything is saved.",
+        ],
         ["8.", "The Example sheet shows a few rows of a real plan. It is not imported."],
         [],
         ["Column", "What goes in it"],
         *[[column.title, column.hint] for column in COLUMNS + OPTIONAL_COLUMNS],
         [],
-        ["Theme codes", ", ".join(f"{t.code} = {t.name}" for t in themes)
-         or "This partnership has no cross-cutting themes: leave Themes blank."],
+        [
+            "Theme codes",
+            ", ".join(f"{t.code} = {t.name}" for t in themes)
+            or "This partnership has no cross-cutting themes: leave Themes blank.",
+        ],
         ["Ratings", ", ".join(r.label for r in ratings) or "No ratings are set up yet."],
-    ]  # fmt: skip
+    ]
     return lines

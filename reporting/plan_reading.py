@@ -56,9 +56,12 @@ def match_header(header: list[str], rows: list) -> tuple[dict, list[RowError]]:
         column = known.get(normalise_title(title))
         if column is None:
             errors.append(
-                RowError(1, None, f"there is no column called '{title}' in this layout: "
-                                  "remove or rename it")
-            )  # fmt: skip
+                RowError(
+                    1,
+                    None,
+                    f"there is no column called '{title}' in this layout: remove or rename it",
+                )
+            )
         elif column.key in found:
             errors.append(RowError(1, None, f"the column '{column.title}' appears twice"))
         else:
@@ -129,8 +132,11 @@ class PlanReader:
             elif row["priority_number"] or row["priority"]:
                 self.read_priority(number, row)
             else:
-                raise Problem("note", "a note with nothing to go with: write it on the row "
-                                      "of its outcome, action or step")  # fmt: skip
+                raise Problem(
+                    "note",
+                    "a note with nothing to go with: write it on the row "
+                    "of its outcome, action or step",
+                )
         except Problem as problem:
             self.error(number, problem.key, problem.message)
 
@@ -208,8 +214,7 @@ class PlanReader:
         self.action = None
         if row["note"]:
             if outcome["note"] and outcome["note"] != row["note"]:
-                raise Problem("note", "this outcome already has a different note on an "
-                                      "earlier row")  # fmt: skip
+                raise Problem("note", "this outcome already has a different note on an earlier row")
             outcome["note"] = row["note"]
 
     def read_action(self, number: int, row: dict) -> None:
@@ -226,8 +231,9 @@ class PlanReader:
         themes = []
         for code in filter(None, (c.strip() for c in row["themes"].replace(";", ",").split(","))):
             if code.casefold() not in self.themes:
-                raise Problem("themes", f"there is no theme '{code}' in this partnership"
-                                        f"{self.theme_hint()}")  # fmt: skip
+                raise Problem(
+                    "themes", f"there is no theme '{code}' in this partnership{self.theme_hint()}"
+                )
             if self.themes[code.casefold()] not in themes:
                 themes.append(self.themes[code.casefold()])
         action = {
@@ -284,12 +290,18 @@ class PlanReader:
                     "action on its own row first",
                 )
         if row["action"]:
-            raise Problem("action", "leave the action blank on a step row: write the action "
-                                    "on its own row, above its steps")  # fmt: skip
+            raise Problem(
+                "action",
+                "leave the action blank on a step row: write the action "
+                "on its own row, above its steps",
+            )
         for key in ACTION_ONLY:
             if row.get(key):
-                raise Problem(key, f"a step has no {COLUMN_BY_KEY[key].title.lower()}: write "
-                                   "it on its action's row")  # fmt: skip
+                raise Problem(
+                    key,
+                    f"a step has no {COLUMN_BY_KEY[key].title.lower()}: write "
+                    "it on its action's row",
+                )
         self.check_step_parents(row, action)
         if not row["step"]:
             raise Problem("step", "write the step's text")

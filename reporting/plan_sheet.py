@@ -43,38 +43,73 @@ class Column:
 
 
 COLUMNS = [
-    Column("priority_number", "Priority number", 10, "As the plan writes it, e.g. 1. "
-           "Leave the priority columns blank if the plan has no priorities.", 20, True),
+    Column(
+        "priority_number",
+        "Priority number",
+        10,
+        "As the plan writes it, e.g. 1. "
+        "Leave the priority columns blank if the plan has no priorities.",
+        20,
+        True,
+    ),
     Column("priority", "Priority", 30, "The priority's title, on its first row only."),
-    Column("outcome_number", "Outcome number", 10, "As written, e.g. 1.1; may be blank.",
-           20, True),
-    Column("outcome", "Outcome", 45, "What will success look like? On the outcome's first "
-           "row only."),
-    Column("action_number", "Action number", 10, "As written, e.g. 1.1.1. A step row repeats "
-           "its action's number.", 20, True),
+    Column("outcome_number", "Outcome number", 10, "As written, e.g. 1.1; may be blank.", 20, True),
+    Column(
+        "outcome", "Outcome", 45, "What will success look like? On the outcome's first row only."
+    ),
+    Column(
+        "action_number",
+        "Action number",
+        10,
+        "As written, e.g. 1.1.1. A step row repeats its action's number.",
+        20,
+        True,
+    ),
     Column("action", "Action", 50, "What we will do. Blank on step rows."),
     Column("step_label", "Step label", 8, "A., B., a. ... or blank for a bullet.", 10, True),
     Column("step", "Step", 50, "The step, milestone or bullet. Blank on action rows."),
-    Column("themes", "Themes", 10, "Cross-cutting theme codes, comma-separated, e.g. A, C "
-           "(action rows only)."),
+    Column(
+        "themes",
+        "Themes",
+        10,
+        "Cross-cutting theme codes, comma-separated, e.g. A, C (action rows only).",
+    ),
     Column("lead", "Lead", 25, "As written: people, posts, groups, agencies."),
-    Column("timeframe", "Timeframe", 18, "As written, e.g. September 2024, Ongoing, "
-           "Quarterly."),
+    Column("timeframe", "Timeframe", 18, "As written, e.g. September 2024, Ongoing, Quarterly."),
     Column("evidence", "Evidence", 30, "Impact and evidence (step rows only)."),
-    Column("outcome_measures", "Outcome measures", 30, "How will we know it has made a "
-           "difference? (action rows only)"),
+    Column(
+        "outcome_measures",
+        "Outcome measures",
+        30,
+        "How will we know it has made a difference? (action rows only)",
+    ),
     Column("note", "Note", 30, "A note on the outcome, action or step of the row."),
-]  # fmt: skip
+]
 OPTIONAL_COLUMNS = [
-    Column("rating", "Rating", 12, "Optional column: a RAG rating of the partnership, to "
-           "record as a progress update (action rows only)."),
-    Column("commentary", "Commentary", 40, "Optional column: the commentary that goes with "
-           "the rating."),
-]  # fmt: skip
+    Column(
+        "rating",
+        "Rating",
+        12,
+        "Optional column: a RAG rating of the partnership, to "
+        "record as a progress update (action rows only).",
+    ),
+    Column(
+        "commentary", "Commentary", 40, "Optional column: the commentary that goes with the rating."
+    ),
+]
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS + OPTIONAL_COLUMNS}
 ACTION_ONLY = ["themes", "outcome_measures", "rating", "commentary"]
-ACTION_ROW_KEYS = ["action_number", "action", "themes", "lead", "timeframe", "evidence",
-                   "outcome_measures", "rating", "commentary"]  # fmt: skip
+ACTION_ROW_KEYS = [
+    "action_number",
+    "action",
+    "themes",
+    "lead",
+    "timeframe",
+    "evidence",
+    "outcome_measures",
+    "rating",
+    "commentary",
+]
 
 
 # A plan as structured data ---------------------------------------------------------------

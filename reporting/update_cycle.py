@@ -180,10 +180,13 @@ def period_status(meeting: Meeting) -> PeriodStatus:
     )
     actions = list(
         live.select_related("outcome").order_by(
-            "outcome__plan__group__name", "outcome__plan__title", "outcome__position", "position",
+            "outcome__plan__group__name",
+            "outcome__plan__title",
+            "outcome__position",
+            "position",
             "pk",
         )
-    )  # fmt: skip
+    )
     for action in actions:
         action.outcome.plan = plans[action.outcome.plan_id]
     ids = live.values("pk")

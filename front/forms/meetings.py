@@ -9,8 +9,14 @@ from reporting.update_cycle import period_of
 class MeetingForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["group", "held_on", "title", "reporting_period", "updates_open_on",
-                  "updates_due_on"]  # fmt: skip
+        fields = [
+            "group",
+            "held_on",
+            "title",
+            "reporting_period",
+            "updates_open_on",
+            "updates_due_on",
+        ]
         labels = {
             "group": "Group that meets",
             "held_on": "Date of the meeting",

@@ -57,8 +57,17 @@ CONTENT = {
     for model in (Plan, Priority, Outcome, Action, Step, Risk, Group, Theme, RagRating)
 }
 # Bookkeeping and derived fields: not edits anyone made.
-HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at", "due_date", "starts_on",
-                 "recurrence", "timeframe_tbc", "deleted_at"}  # fmt: skip
+HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "due_date",
+    "starts_on",
+    "recurrence",
+    "timeframe_tbc",
+    "deleted_at",
+}
 
 
 class AuditFilterForm(GovukForm, forms.Form):
@@ -76,9 +85,11 @@ class AuditFilter(django_filters.FilterSet):
         method="filter_kind",
     )
     user = django_filters.ModelChoiceFilter(
-        label="Who", queryset=get_user_model().objects.none(), empty_label="Anyone",
+        label="Who",
+        queryset=get_user_model().objects.none(),
+        empty_label="Anyone",
         method="filter_user",
-    )  # fmt: skip
+    )
     since = django_filters.DateFilter(label="From", widget=DateInput, method="filter_since")
     until = django_filters.DateFilter(label="To", widget=DateInput, method="filter_until")
 
@@ -258,8 +269,11 @@ def content_entries(key, model, related, ids) -> dict:
             verb, fields = change_of(model, record, prior)
             if verb == "Changed" and prior is not None:
                 before, after = linked[prior.history_id], linked[record.history_id]
-                fields += [(label, before[label], after[label]) for label in after
-                           if before[label] != after[label]]  # fmt: skip
+                fields += [
+                    (label, before[label], after[label])
+                    for label in after
+                    if before[label] != after[label]
+                ]
                 verb = "Changed" if fields else "Saved"
             found[key, record.history_id] = content_entry(key, record, verb, fields)
         last[record.id] = record

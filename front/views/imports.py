@@ -57,8 +57,14 @@ def export_plan(request, slug, pk):
     access, plan = plan_for_user(request, slug, pk, edit=True)
     name = (slugify(f"{plan.title} {plan.period}")[:80] or "plan") + ".xlsx"
     response = xlsx_response(plan_workbook(plan), name)
-    audit.record(audit.Kind.PLAN_EXPORTED, request=request, partnership=access.partnership,
-                 obj=plan, summary=f"Exported {name}", detail={"file": name})  # fmt: skip
+    audit.record(
+        audit.Kind.PLAN_EXPORTED,
+        request=request,
+        partnership=access.partnership,
+        obj=plan,
+        summary=f"Exported {name}",
+        detail={"file": name},
+    )
     return response
 
 
@@ -70,8 +76,13 @@ def template(request, slug):
     partnership = access.partnership
     name = f"{partnership.slug}-plan-template.xlsx"
     response = xlsx_response(template_workbook(partnership), name)
-    audit.record(audit.Kind.TEMPLATE_DOWNLOADED, request=request, partnership=partnership,
-                 summary=f"Downloaded {name}", detail={"file": name})  # fmt: skip
+    audit.record(
+        audit.Kind.TEMPLATE_DOWNLOADED,
+        request=request,
+        partnership=partnership,
+        summary=f"Downloaded {name}",
+        detail={"file": name},
+    )
     return response
 
 
@@ -176,10 +187,14 @@ def upload_form(request, context):
                 else None,
             )
             name = data["file"].name[:200]  # kept as words only, never used as a path
-            audit.record(audit.Kind.IMPORT_UPLOADED, request=request, partnership=partnership,
-                         obj=data["plan"] if data["mode"] == REPLACE else None,
-                         summary=f"Uploaded “{name}” to import",
-                         detail={"file": name, "import": pending.token})  # fmt: skip
+            audit.record(
+                audit.Kind.IMPORT_UPLOADED,
+                request=request,
+                partnership=partnership,
+                obj=data["plan"] if data["mode"] == REPLACE else None,
+                summary=f"Uploaded “{name}” to import",
+                detail={"file": name, "import": pending.token},
+            )
             return redirect("imports:preview", partnership.slug, pending.token)
         context["form"] = form
     return render(request, "reporting/imports/start.html", context)
@@ -222,10 +237,19 @@ def preview(request, slug, token):
     ]
     counts = prepared.plan_import.counts if prepared.plan_import else {}
     summary = prepared.plan_import.summary() if prepared.plan_import else []
-    audit.record(audit.Kind.IMPORT_PREVIEWED, request=request, partnership=access.partnership,
-                 obj=plan, summary=f"Previewed an import into {plan or 'a new plan'}",
-                 detail={"import": token, "problems": len(prepared.errors), "changes": counts,
-                         "summary": summary})  # fmt: skip
+    audit.record(
+        audit.Kind.IMPORT_PREVIEWED,
+        request=request,
+        partnership=access.partnership,
+        obj=plan,
+        summary=f"Previewed an import into {plan or 'a new plan'}",
+        detail={
+            "import": token,
+            "problems": len(prepared.errors),
+            "changes": counts,
+            "summary": summary,
+        },
+    )
     return render(
         request,
         "reporting/imports/preview.html",
@@ -285,8 +309,17 @@ def confirm(request, slug, token):
     done = "Created the plan from the file" if plan_import.plan is None else "Imported the file"
     messages.success(request, f"{done}: {', '.join(plan_import.summary())}.")
     new = plan_import.plan is None
-    audit.record(audit.Kind.IMPORT_CONFIRMED, request=request, partnership=access.partnership,
-                 obj=plan, summary=f"Imported a file into {'a new' if new else 'the'} plan {plan}",
-                 detail={"import": token, "new_plan": new, "changes": plan_import.counts,
-                         "summary": plan_import.summary()})  # fmt: skip
+    audit.record(
+        audit.Kind.IMPORT_CONFIRMED,
+        request=request,
+        partnership=access.partnership,
+        obj=plan,
+        summary=f"Imported a file into {'a new' if new else 'the'} plan {plan}",
+        detail={
+            "import": token,
+            "new_plan": new,
+            "changes": plan_import.counts,
+            "summary": plan_import.summary(),
+        },
+    )
     return redirect(plan)

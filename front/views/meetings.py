@@ -155,9 +155,14 @@ def serve(request, access, stored: StoredPack, obj) -> HttpResponse:
     the download in the audit log."""
     response = HttpResponse(stored.content, content_type=stored.content_type)
     response["Content-Disposition"] = content_disposition_header(True, stored.filename)
-    audit.record(audit.Kind.PACK_DOWNLOADED, request=request, partnership=access.partnership,
-                 obj=obj, summary=f"Downloaded {stored.filename}",
-                 detail={"file": stored.filename})  # fmt: skip
+    audit.record(
+        audit.Kind.PACK_DOWNLOADED,
+        request=request,
+        partnership=access.partnership,
+        obj=obj,
+        summary=f"Downloaded {stored.filename}",
+        detail={"file": stored.filename},
+    )
     return response
 
 
