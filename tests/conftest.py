@@ -2,21 +2,30 @@ import pytest
 from django.db import transaction
 
 from plans.models import Group, Membership, Partnership
-from reporting.demo import load_demo
+from tests.demo_snapshot import restore_demo, take_snapshot
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """Every row load_demo() writes, loaded once per test process (tests/demo_snapshot.py):
+    restore_demo(it) writes them into the database in milliseconds."""
+    with django_db_blocker.unblock():
+        return take_snapshot()
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(demo_snapshot, django_db_blocker):
     """The demo partnerships with the three seed plans, as scripts/serve loads them.
 
-    Loaded once per module inside a transaction that is rolled back when the module ends;
-    each test runs in a savepoint of it (pytest-django's db fixture), so tests stay apart.
+    Written once per module (copied from demo_snapshot) inside a transaction that is rolled
+    back when the module ends; each test runs in a savepoint of it (pytest-django's db
+    fixture), so tests stay apart.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
+        yield restore_demo(demo_snapshot)
         transaction.set_rollback(True)
 
 

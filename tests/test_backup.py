@@ -47,8 +47,8 @@ from plans.audit_models import AuditEvent
 from plans.models import Group, Membership, Partnership, Plan
 from reporting import backups
 from reporting.backups import BackupError
-from reporting.demo import load_demo
 from reporting.models import Meeting
+from tests.demo_snapshot import restore_demo
 from tests.factories import UserFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -274,9 +274,10 @@ def sqlite_url(path: Path) -> str:
 
 
 @pytest.fixture
-def committed(transactional_db):
-    """The demo data and add_records(), committed; emptied after the test."""
-    load_demo()
+def committed(transactional_db, demo_snapshot):
+    """The demo data (as load_demo() writes it) and add_records(), committed; emptied after
+    the test."""
+    restore_demo(demo_snapshot)
     return add_records()
 
 
