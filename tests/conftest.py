@@ -1,5 +1,8 @@
+import io
+
 import pytest
 from django.db import transaction
+from pypdf import PdfWriter
 
 from plans.models import Group, Membership, Partnership
 from tests.demo_snapshot import restore_demo, take_snapshot
@@ -68,3 +71,34 @@ def client_for(client, personas):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def blank_pdf() -> bytes:
+    """A valid one-page PDF (A4 landscape, blank), made in a millisecond."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def stub_pdf_render(blank_pdf):
+    """WeasyPrint's render (reporting.pdf.html_to_pdf, which every PDF goes through) returns
+    blank_pdf: for tests of who may have a PDF, where it is kept and how it is served, not of
+    what it says. A real render takes a second or more; the pack and its HTML are still built.
+    tests/test_pdf.py and the tests that read a PDF's text render for real.
+
+    Yields the HTML of each render asked for. Its own MonkeyPatch, so that a test's
+    monkeypatch.undo() leaves it in place.
+    """
+    rendered = []
+
+    def render(html, **options):
+        rendered.append(html)
+        return blank_pdf
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("reporting.pdf.html_to_pdf", render)
+        yield rendered

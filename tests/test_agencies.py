@@ -246,6 +246,7 @@ def report_url(agency, fmt, slug="merton", **query):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.usefixtures("stub_pdf_render")  # who may have the PDF; test_pdf_report reads one
 def test_agency_pages_for_each_persona(client_for, persona):
     client = client_for(persona)
     medway = agency("Medway Children's Services", "medway")

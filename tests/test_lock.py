@@ -25,7 +25,9 @@ from reporting.models import Meeting, StoredPack
 from reporting.packs import end_of_day, pack_for_meeting
 from tests.factories import ProgressUpdateFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Locks keep files and serve them unchanged: no test here reads a PDF, so WeasyPrint is
+# stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stub_pdf_render")]
 
 D = dt.date.fromisoformat
 Status = StoredPack.Status

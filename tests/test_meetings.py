@@ -15,7 +15,9 @@ from reporting.downloads import Subject, render_stored_pack, request_stored_pack
 from reporting.models import Meeting, StoredPack
 from tests.factories import ProgressUpdateFactory
 
-pytestmark = pytest.mark.django_db
+# Who may download which pack and how it is named and kept: no test here reads a PDF, so
+# WeasyPrint is stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stub_pdf_render")]
 
 D = dt.date.fromisoformat
 PERSONAS = ["staff", "chair", "board", "outsider", "anonymous"]

@@ -185,6 +185,7 @@ def test_when_the_task_has_run_the_page_offers_the_file(client_for, meeting, que
     assert (event.object_id, event.path) == (str(meeting.pk), file_url)
 
 
+@pytest.mark.usefixtures("stub_pdf_render")  # which file is served, not what it says
 def test_a_second_click_is_served_the_stored_file_at_once(client_for, meeting, queue):
     client = client_for("board")
     client.get(url("reporting:meeting_pack", meeting.pk, "pdf"))
@@ -330,6 +331,7 @@ def test_an_excel_report_is_made_at_once_and_stored(client_for, meeting, queue):
 # Failures ----------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("stub_pdf_render")  # the retry's render: made, not read
 def test_a_render_that_fails_says_so_in_plain_words(client_for, meeting, monkeypatch, logged):
     def broken(pack, fmt):
         raise RuntimeError("cairo: surface finished (internal detail)")
