@@ -212,6 +212,7 @@ def test_ratings_and_commentary_are_current(small):
     assert summary.counts == {"complete": 1, None: 5}
 
 
+@pytest.mark.both_databases  # query counts
 def test_query_counts_do_not_grow(small):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

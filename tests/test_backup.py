@@ -52,6 +52,9 @@ from reporting.models import Meeting
 from tests.demo_snapshot import restore_demo
 from tests.factories import UserFactory
 
+# On both databases (scripts/test): backup and restore: each database has its own native format.
+pytestmark = pytest.mark.both_databases
+
 BASE_DIR = Path(settings.BASE_DIR)
 # Read back from both databases: named here, not taken from reporting.backups, so a model
 # the backup forgot shows up as a difference.

@@ -27,7 +27,13 @@ from tests.factories import ProgressUpdateFactory, UserFactory
 
 # Locks keep files and serve them unchanged: no test here reads a PDF, so WeasyPrint is
 # stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stub_pdf_render")]
+# On both databases (scripts/test): locking a meeting (select_for_update) and the files kept
+# in its transaction.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("stub_pdf_render"),
+    pytest.mark.both_databases,
+]
 
 D = dt.date.fromisoformat
 Status = StoredPack.Status

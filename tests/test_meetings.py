@@ -280,6 +280,7 @@ def test_the_meetings_list(client_for, meetings):
     assert url("reporting:meeting_edit", meetings["ess"].pk) in html
 
 
+@pytest.mark.both_databases  # query counts
 def test_the_meeting_page_says_what_its_pack_covers(
     client_for, meetings, django_assert_max_num_queries
 ):

@@ -25,6 +25,10 @@ from reporting.packs import pack_for_meeting
 from reporting.synthetic import build_partnership
 from tests.factories import ProgressUpdateFactory, UserFactory
 
+# On both databases (scripts/test): reviews under a lock (select_for_update), database
+# constraints, query counts.
+pytestmark = pytest.mark.both_databases
+
 Status = ProgressUpdate.Status
 D = dt.date.fromisoformat
 UTC = dt.UTC

@@ -17,6 +17,9 @@ from plans.roll_forward import (
 )
 from tests.factories import ProgressUpdateFactory
 
+# On both databases (scripts/test): all or nothing in one transaction, query counts.
+pytestmark = pytest.mark.both_databases
+
 D = dt.date.fromisoformat
 STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
 NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}

@@ -32,7 +32,9 @@ from reporting.models import RENDER_TIME_LIMIT, Meeting, StoredPack
 from reporting.packs import pack_for_meeting
 from tests.factories import ProgressUpdateFactory
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): renders claimed under a lock (select_for_update),
+# database constraints, query counts.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 D = dt.date.fromisoformat
 Status = StoredPack.Status
