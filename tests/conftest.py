@@ -102,3 +102,11 @@ def stub_pdf_render(blank_pdf):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("reporting.pdf.html_to_pdf", render)
         yield rendered
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's, which puts them after the db tests
+def pytest_collection_modifyitems(items):
+    """The browser tests first: they are the slowest files (the accessibility scans alone take
+    most of a minute), so that on several workers (scripts/test: --dist loadfile) they start
+    at once instead of leaving one worker busy at the end. Otherwise the order is kept."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
