@@ -1,22 +1,34 @@
+import io
+
 import pytest
 from django.db import transaction
+from pypdf import PdfWriter
 
-from ops.demo import load_demo
 from plans.models import Group, Membership, Partnership
+from tests.demo_snapshot import restore_demo, take_snapshot
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """Every row load_demo() writes, loaded once per test process (tests/demo_snapshot.py):
+    restore_demo(it) writes them into the database in milliseconds."""
+    with django_db_blocker.unblock():
+        return take_snapshot()
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(demo_snapshot, django_db_blocker):
     """The demo partnerships with the three seed plans, as scripts/serve loads them.
 
-    Loaded once per module inside a transaction that is rolled back when the module ends;
-    each test runs in a savepoint of it (pytest-django's db fixture), so tests stay apart.
+    Written once per module (copied from demo_snapshot) inside a transaction that is rolled
+    back when the module ends; each test runs in a savepoint of it (pytest-django's db
+    fixture), so tests stay apart.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
+        yield restore_demo(demo_snapshot)
         transaction.set_rollback(True)
 
 
@@ -59,3 +71,42 @@ def client_for(client, personas):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def blank_pdf() -> bytes:
+    """A valid one-page PDF (A4 landscape, blank), made in a millisecond."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def stub_pdf_render(blank_pdf):
+    """WeasyPrint's render (reporting.pdf.html_to_pdf, which every PDF goes through) returns
+    blank_pdf: for tests of who may have a PDF, where it is kept and how it is served, not of
+    what it says. A real render takes a second or more; the pack and its HTML are still built.
+    tests/test_pdf.py and the tests that read a PDF's text render for real.
+
+    Yields the HTML of each render asked for. Its own MonkeyPatch, so that a test's
+    monkeypatch.undo() leaves it in place.
+    """
+    rendered = []
+
+    def render(html, **options):
+        rendered.append(html)
+        return blank_pdf
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("reporting.pdf.html_to_pdf", render)
+        yield rendered
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's, which puts them after the db tests
+def pytest_collection_modifyitems(items):
+    """The browser tests first: they are the slowest files (the accessibility scans alone take
+    most of a minute), so that on several workers (scripts/test: --dist loadfile) they start
+    at once instead of leaving one worker busy at the end. Otherwise the order is kept."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)

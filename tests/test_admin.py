@@ -31,6 +31,7 @@ def test_every_model_is_registered():
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.both_databases  # query counts and the admin's search
 def test_changelists_and_search_work(admin_client, model, django_assert_max_num_queries):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     with django_assert_max_num_queries(20):

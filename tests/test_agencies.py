@@ -212,6 +212,7 @@ def test_ratings_and_commentary_are_current(small):
     assert summary.counts == {"complete": 1, None: 5}
 
 
+@pytest.mark.both_databases  # query counts
 def test_query_counts_do_not_grow(small):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -246,6 +247,7 @@ def report_url(agency, fmt, slug="merton", **query):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.usefixtures("stub_pdf_render")  # who may have the PDF; test_pdf_report reads one
 def test_agency_pages_for_each_persona(client_for, persona):
     client = client_for(persona)
     medway = agency("Medway Children's Services", "medway")

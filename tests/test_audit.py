@@ -296,6 +296,7 @@ def test_the_admin_shows_events_and_changes_none(client, personas):
     assert client.post(reverse("admin:plans_auditevent_change", args=[event.pk])).status_code == 403
 
 
+@pytest.mark.both_databases  # a database constraint
 def test_an_unknown_kind_is_refused_by_the_database(personas):
     from django.db import IntegrityError, transaction
 
@@ -306,6 +307,7 @@ def test_an_unknown_kind_is_refused_by_the_database(personas):
 # Retention --------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases  # a delete in a transaction, by date
 def test_prune_audit_deletes_only_events_older_than_the_days_given(personas):
     now = timezone.now()
     old = AuditEvent.objects.create(kind=Kind.SIGNED_IN, summary="old", at=now - dt.timedelta(91))
@@ -507,6 +509,7 @@ def one_of_each(staff):
             obj.save()
 
 
+@pytest.mark.both_databases  # query counts
 def test_a_page_costs_the_same_queries_however_long_the_log(
     client_for, personas, django_assert_max_num_queries
 ):

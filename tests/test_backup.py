@@ -2,8 +2,9 @@
 row again, compared field by field, with spot checks of what a partnership would miss first.
 
 The empty database is a new one in a new process (manage.py with DATABASE_URL pointing at
-it), as an IT team restores: a fresh SQLite file, or a second database on the PostgreSQL
-server. That works the same on both test runs, needs no second alias in the test settings
+it), as an IT team restores: a fresh SQLite file (migrated by manage.py migrate in a new
+process once per test process, and copied for each test), or a second database on the
+PostgreSQL server. That works the same on both test runs, needs no second alias in the test settings
 (which pytest-django would create and migrate for every test run), and checks the commands
 from their command line, environment and exit status. Each side is read back as dumpdata
 writes it, with natural foreign keys and every row, so the two can be compared although the
@@ -44,12 +45,15 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate, Risk, Step
 from ops import backups
 from ops.backups import BackupError
-from ops.demo import load_demo
 from plans import audit
 from plans.audit_models import AuditEvent
 from plans.models import Group, Membership, Partnership, Plan
 from reporting.models import Meeting
+from tests.demo_snapshot import restore_demo
 from tests.factories import UserFactory
+
+# On both databases (scripts/test): backup and restore: each database has its own native format.
+pytestmark = pytest.mark.both_databases
 
 BASE_DIR = Path(settings.BASE_DIR)
 # Read back from both databases: named here, not taken from ops.backups, so a model
@@ -273,14 +277,27 @@ def sqlite_url(path: Path) -> str:
 # The json format ------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """An empty SQLite database file that `manage.py migrate` made in a new process, once per
+    test process: each test that restores into a migrated database gets a copy of it."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    done = manage(sqlite_url(path), ["migrate", "-v0"])
+    assert done.returncode == 0, done.stderr
+    return path
+
+
 @pytest.fixture
-def committed(transactional_db):
-    """The demo data and add_records(), committed; emptied after the test."""
-    load_demo()
+def committed(transactional_db, demo_snapshot):
+    """The demo data (as load_demo() writes it) and add_records(), committed; emptied after
+    the test."""
+    restore_demo(demo_snapshot)
     return add_records()
 
 
-def test_a_json_backup_restores_into_an_empty_database_with_every_row(committed, tmp_path):
+def test_a_json_backup_restores_into_an_empty_database_with_every_row(
+    committed, tmp_path, migrated_sqlite
+):
     source = inventory_here()
     path, printed = json_backup(tmp_path)
 
@@ -293,9 +310,10 @@ def test_a_json_backup_restores_into_an_empty_database_with_every_row(committed,
     assert SESSION_KEY not in text and '"sessions.session"' not in text
     assert '"contenttypes.contenttype"' not in text and '"axes.' not in text
 
-    # A new SQLite file (on the PostgreSQL run: a move from PostgreSQL to SQLite).
+    # A new SQLite file, migrated (on the PostgreSQL run: a move from PostgreSQL to SQLite).
+    shutil.copyfile(migrated_sqlite, tmp_path / "restored.sqlite3")
     target = sqlite_url(tmp_path / "restored.sqlite3")
-    restored = restored_inventory(target, tmp_path, ["migrate", "-v0"], ["restore", str(path)])
+    restored = restored_inventory(target, tmp_path, ["restore", str(path)])
     assert_same_rows(restored, source)
     assert_everything_found(restored, committed)
     with closing(sqlite3.connect(tmp_path / "restored.sqlite3")) as database:

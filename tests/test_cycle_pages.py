@@ -85,6 +85,7 @@ def test_the_board_refuses_other_methods(client_for, meetings):
 # The year's meetings
 
 
+@pytest.mark.both_databases  # all the meetings in one transaction
 def test_the_years_meetings_each_get_their_period(client_for, personas):
     client = client_for("staff")
     response = client.post(
@@ -107,6 +108,7 @@ def test_the_years_meetings_each_get_their_period(client_for, personas):
     assert url("reporting:meeting_calendar") in page  # the meetings page links to it
 
 
+@pytest.mark.both_databases  # all or nothing
 def test_bad_lines_are_reported_by_number_and_nothing_is_added(client_for, personas):
     Meeting.objects.create(group=group("ESS"), held_on=D("2024-11-12"))
     text = "10/09/2024\nthe week after\n31/02/2025\n10 Sept 2024\n"
@@ -315,6 +317,7 @@ def synthetic_cycle(slug: str, actions: int) -> tuple[Meeting, object]:
     return meeting, staff
 
 
+@pytest.mark.both_databases  # query counts
 def test_the_board_runs_the_same_queries_whatever_the_size(client, django_assert_max_num_queries):
     counts = []
     for slug, size in [("big", 300), ("small", 30)]:

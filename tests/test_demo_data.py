@@ -13,7 +13,9 @@ from actions.models import Action, ProgressUpdate, Step
 from actions.progress import record_progress
 from plans.models import Group, Membership, Outcome, Person, Plan, Priority, RagRating
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): load_demo in one transaction, as scripts/serve runs it on
+# SQLite.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

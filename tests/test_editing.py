@@ -10,7 +10,9 @@ from plans.models import Group, Outcome, Person, Plan, Priority, RagRating, Them
 from plans.staff_writes import StaleEdit, move, restore, save_if_current, soft_delete
 from tests.factories import ActionFactory, OutcomeFactory, StepFactory
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): stale saves refused, moves that lock their siblings
+# (select_for_update), deletes and undo in transactions, query counts.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}

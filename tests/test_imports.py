@@ -22,7 +22,9 @@ from reporting.plan_reading import read_plan
 from reporting.plan_sheet import COLUMNS, plan_data
 from reporting.uploads import MAX_UPLOAD_BYTES, read_upload
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): an import writes in one transaction, locking the plan
+# (select_for_update), and only if the plan has not changed since the preview.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
 NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}

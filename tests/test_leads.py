@@ -550,11 +550,13 @@ def test_unicode_names_are_people():
     assert parse_lead("Zoë Gallen / José Núñez") == (person("Zoë Gallen"), person("José Núñez"))
 
 
+# The parser's own CPU time (process_time), not the wall clock: a machine kept busy by other
+# work does not make it grow, so only a parser that backtracks for ever fails these.
 def test_very_long_text_is_parsed_quickly():
     text = ("Zoe Gallen (LB Merton)/MSCP Executive, Hub Manager and " * 2000) + "Sarah Bell"
-    started = time.perf_counter()
+    started = time.process_time()
     parts = parse_lead(text, MEDWAY_GROUPS)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert parts == (
         person("Zoe Gallen", "LB Merton"),
         group("MSCP Executive"),
@@ -565,9 +567,9 @@ def test_very_long_text_is_parsed_quickly():
 
 def test_one_very_long_name_is_parsed_quickly():
     text = "Word " * 50_000
-    started = time.perf_counter()
+    started = time.process_time()
     assert parse_lead(text, MEDWAY_GROUPS) == ()
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 # Properties, for any text (hypothesis) ---------------------------------------------------------

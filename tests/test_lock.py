@@ -25,7 +25,15 @@ from reporting.packs import end_of_day, pack_for_meeting
 from reporting.stored_packs import KEEP_RENDERS
 from tests.factories import ProgressUpdateFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Locks keep files and serve them unchanged: no test here reads a PDF, so WeasyPrint is
+# stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
+# On both databases (scripts/test): locking a meeting (select_for_update) and the files kept
+# in its transaction.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("stub_pdf_render"),
+    pytest.mark.both_databases,
+]
 
 D = dt.date.fromisoformat
 Status = StoredPack.Status

@@ -16,7 +16,9 @@ from reporting.pack_files import Subject
 from reporting.stored_packs import render_stored_pack, request_stored_pack
 from tests.factories import ProgressUpdateFactory
 
-pytestmark = pytest.mark.django_db
+# Who may download which pack and how it is named and kept: no test here reads a PDF, so
+# WeasyPrint is stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stub_pdf_render")]
 
 D = dt.date.fromisoformat
 PERSONAS = ["staff", "chair", "board", "outsider", "anonymous"]
@@ -279,6 +281,7 @@ def test_the_meetings_list(client_for, meetings):
     assert url("reporting:meeting_edit", meetings["ess"].pk) in html
 
 
+@pytest.mark.both_databases  # query counts
 def test_the_meeting_page_says_what_its_pack_covers(
     client_for, meetings, django_assert_max_num_queries
 ):

@@ -15,7 +15,8 @@ from tests.factories import (
     StepFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): database constraints.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_current_rating_is_the_latest_update_and_history_is_kept():

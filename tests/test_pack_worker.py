@@ -19,6 +19,9 @@ from reporting.pack_files import Subject
 from reporting.stored_packs import request_stored_pack
 from tests.factories import ActionFactory, GroupFactory, PlanFactory
 
+# On both databases (scripts/test): the database task queue, from another connection.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.django_db(transaction=True)
 def test_the_database_queue_and_its_worker_make_the_pack(settings):

@@ -12,7 +12,9 @@ from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
 from tests.factories import ProgressUpdateFactory
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): as at a meeting, by comparing dates and times in queries,
+# and query counts.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = dt.date.fromisoformat
 
 

@@ -33,6 +33,9 @@ from reporting.plan_sheet import COLUMNS, OPTIONAL_COLUMNS
 from reporting.uploads import MAX_COLUMNS, Sheet, UploadError, read_upload
 from tests.hypothesis_profiles import DATABASE
 
+# On both databases (scripts/test): the import, each example rolled back in a transaction.
+pytestmark = pytest.mark.both_databases
+
 HEADER = [column.title for column in COLUMNS]
 TITLES = {column.title for column in COLUMNS + OPTIONAL_COLUMNS}
 

@@ -7,6 +7,9 @@ from ops.synthetic import build_partnership
 from plans.models import Membership, Plan
 from tests.factories import UserFactory
 
+# On both databases (scripts/test): query counts.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def big(db):

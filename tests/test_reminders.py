@@ -18,7 +18,9 @@ from reporting import reminders, update_cycle
 from reporting.models import Meeting, Reminder
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): never sent twice, by a unique constraint and the
+# IntegrityError caught in a transaction.
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 D = dt.date.fromisoformat
 SITE = "https://plans.example.org"

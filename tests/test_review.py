@@ -27,6 +27,10 @@ from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
 from tests.factories import ProgressUpdateFactory, UserFactory
 
+# On both databases (scripts/test): reviews under a lock (select_for_update), database
+# constraints, query counts.
+pytestmark = pytest.mark.both_databases
+
 Status = ProgressUpdate.Status
 D = dt.date.fromisoformat
 UTC = dt.UTC

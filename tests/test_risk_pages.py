@@ -114,6 +114,7 @@ def test_a_rating_of_another_partnership_is_refused(client_for, risk):
     )
 
 
+@pytest.mark.both_databases  # a stale save
 def test_stale_risk_edits_are_refused(client_for, risk):
     client = client_for("staff")
     address = url("actions:risk_edit", risk.pk)

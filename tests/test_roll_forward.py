@@ -18,6 +18,9 @@ from actions.roll_forward import (
 from plans.models import Plan, RagRating
 from tests.factories import ProgressUpdateFactory
 
+# On both databases (scripts/test): all or nothing in one transaction, query counts.
+pytestmark = pytest.mark.both_databases
+
 D = dt.date.fromisoformat
 STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
 NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}

@@ -42,6 +42,7 @@ def unlock_time() -> str:
     return clock(moment.replace(second=0, microsecond=0))
 
 
+@pytest.mark.both_databases  # failures counted in the database
 def test_five_wrong_passwords_lock_the_username_from_that_address(client, personas):
     username = personas["staff"].username
     for response in fail(client, username, 4):

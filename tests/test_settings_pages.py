@@ -130,6 +130,7 @@ def test_add_edit_and_tag_a_theme(client_for):
     assert "F) Online harms" in html
 
 
+@pytest.mark.both_databases  # uniqueness, whatever the case
 def test_theme_codes_are_unique_even_against_deleted_themes(client_for):
     client = client_for("staff")
     html = assert_error_page(
@@ -296,6 +297,7 @@ def test_members_are_listed_with_role_and_groups(client_for):
     assert "outsider-persona" not in html
 
 
+@pytest.mark.both_databases  # one transaction; usernames unique in any case
 def test_add_a_member(client_for):
     staff = client_for("staff")
     ess_group = Group.objects.get(partnership__slug="merton", short_name="ESS")
@@ -405,6 +407,7 @@ def test_recently_deleted_lists_each_deletion_once_with_what_went_with_it(client
     assert f"deleted-outcome-{outcome.pk}" not in client.get(url("plans:deleted")).content.decode()
 
 
+@pytest.mark.both_databases  # query counts
 def test_recently_deleted_costs_the_same_queries_however_much_is_deleted(client_for):
     client = client_for("staff")
     address = url("plans:deleted")

@@ -363,18 +363,20 @@ def test_no_break_spaces_and_dashes():
     )
 
 
+# The parser's own CPU time (process_time), not the wall clock: a machine kept busy by other
+# work does not make it grow, so only a parser that backtracks for ever fails these.
 def test_very_long_text_is_parsed_quickly():
     text = "June 2024 – In progress, see notes. " * 20_000 + "quarterly until March 2030"
-    started = time.perf_counter()
+    started = time.process_time()
     parsed = parse_timeframe(text)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert parsed == Timeframe(due=d(2030, 3, 31), recurrence="quarterly")
 
 
 def test_very_long_number_is_parsed_quickly():
-    started = time.perf_counter()
+    started = time.process_time()
     assert parse_timeframe("2" * 200_000) == Timeframe()
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 # Properties, for any text (hypothesis) ---------------------------------------------------------

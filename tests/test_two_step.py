@@ -20,7 +20,8 @@ from plans.models import Membership, Partnership, Plan
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# On both databases (scripts/test): codes used once and throttled under a lock (select_for_update).
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 Kind = AuditEvent.Kind
 
 

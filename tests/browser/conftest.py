@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import Page, expect
 
-from ops.demo import load_demo
 from plans.models import Group, Membership, Partnership
+from tests.demo_snapshot import restore_demo
 from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM
@@ -78,13 +78,13 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def live_site(live_server, transactional_db):
+def live_site(live_server, transactional_db, demo_snapshot):
     """The demo data and the personas, committed so the live server's thread sees them.
 
     live_server tests run on a transactional database that is emptied after each test, so
-    every test loads the demo afresh (about a second).
+    every test writes the demo afresh (copied from demo_snapshot: milliseconds).
     """
-    load_demo()
+    restore_demo(demo_snapshot)
     users = {}
     for name, (slug, role) in PERSONAS.items():
         partnership = Partnership.objects.get(slug=slug)

@@ -11,7 +11,9 @@ from plans.models import Group
 from reporting.models import Meeting, StoredPack
 from reporting.stored_packs import render_stored_pack
 
-pytestmark = pytest.mark.browser
+# The click, the waiting page and the download, not the PDF's content (tests/test_pdf.py,
+# and tests/browser/test_update_cycle.py reads the pack it downloads): WeasyPrint is stubbed.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("stub_pdf_render")]
 
 
 @pytest.fixture
