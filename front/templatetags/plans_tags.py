@@ -17,3 +17,9 @@ def rag(rating):
 def step_html(step):
     """A step's label, text, timeframe, lead and evidence, as on the plan page."""
     return mark_safe(plan_table.step_html(step))  # noqa: S308 - step_html escapes every value
+
+
+@register.filter
+def split(text, separator="|"):
+    """Text such as "Date|Rating|Commentary" as a list, for includes that take a list."""
+    return str(text).split(separator)
