@@ -3,10 +3,8 @@ Everyone in the partnership may read them, as they read the plans."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -19,8 +17,8 @@ from actions.agencies import (
     role_counts,
 )
 from front.access import access_for, agency_for_user
+from front.attachments import attachment
 from front.forms.base import DateInput, GovukForm
-from plans import audit
 from reporting.agency_reports import agency_report_file
 
 
@@ -101,14 +99,13 @@ def agency_report(request, slug, pk, fmt):
     if not form.is_valid():
         return agency_page(request, access, agency, form, status=400)
     filename, content_type, content = agency_report_file(agency, form.cleaned_data["as_at"], fmt)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    audit.record(
-        audit.Kind.PACK_DOWNLOADED,
-        request=request,
-        partnership=access.partnership,
+    as_at = form.cleaned_data["as_at"].isoformat()
+    return attachment(
+        request,
+        access,
+        content,
+        filename=filename,
+        content_type=content_type,
         obj=agency,
-        summary=f"Downloaded {filename}",
-        detail={"file": filename, "as_at": form.cleaned_data["as_at"].isoformat()},
+        as_at=as_at,
     )
-    return response

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -21,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from front.access import plan_for_user
+from front.attachments import attachment
 from front.edit_pages import plan_crumbs, staff_access
 from front.forms.imports import NEW, REPLACE, ImportForm, too_big_message
 from plans import audit
@@ -43,12 +43,6 @@ VERBS = {
 }
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 @cache_control(private=True, no_store=True)
@@ -56,16 +50,16 @@ def export_plan(request, slug, pk):
     """The plan in the import layout, so it can be edited in Excel and imported again."""
     access, plan = plan_for_user(request, slug, pk, edit=True)
     name = (slugify(f"{plan.title} {plan.period}")[:80] or "plan") + ".xlsx"
-    response = xlsx_response(plan_workbook(plan), name)
-    audit.record(
-        audit.Kind.PLAN_EXPORTED,
-        request=request,
-        partnership=access.partnership,
+    return attachment(
+        request,
+        access,
+        plan_workbook(plan),
+        filename=name,
+        content_type=XLSX_CONTENT_TYPE,
+        kind=audit.Kind.PLAN_EXPORTED,
         obj=plan,
-        summary=f"Exported {name}",
-        detail={"file": name},
+        verb="Exported",
     )
-    return response
 
 
 @login_required
@@ -75,15 +69,14 @@ def template(request, slug):
     access = staff_access(request, slug)
     partnership = access.partnership
     name = f"{partnership.slug}-plan-template.xlsx"
-    response = xlsx_response(template_workbook(partnership), name)
-    audit.record(
-        audit.Kind.TEMPLATE_DOWNLOADED,
-        request=request,
-        partnership=partnership,
-        summary=f"Downloaded {name}",
-        detail={"file": name},
+    return attachment(
+        request,
+        access,
+        template_workbook(partnership),
+        filename=name,
+        content_type=XLSX_CONTENT_TYPE,
+        kind=audit.Kind.TEMPLATE_DOWNLOADED,
     )
-    return response
 
 
 class LimitedUploadHandler(FileUploadHandler):

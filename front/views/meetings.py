@@ -8,15 +8,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.queries import PlanSummary
 from front.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
+from front.attachments import attachment
 from front.edit_pages import FORM_TEMPLATE, page_context, posted, staff_access
 from front.forms.meetings import MeetingForm
-from plans import audit
 from plans.models import RagRating
 from reporting.models import Meeting, StoredPack
 from reporting.pack_files import Subject, meeting_pack
@@ -153,17 +152,14 @@ def pack_download(request, access, subject: Subject, fmt: str, *, obj=None) -> H
 def serve(request, access, stored: StoredPack, obj) -> HttpResponse:
     """The stored file as an attachment (its name was built only from slugified parts), and
     the download in the audit log."""
-    response = HttpResponse(stored.content, content_type=stored.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, stored.filename)
-    audit.record(
-        audit.Kind.PACK_DOWNLOADED,
-        request=request,
-        partnership=access.partnership,
+    return attachment(
+        request,
+        access,
+        stored.content,
+        filename=stored.filename,
+        content_type=stored.content_type,
         obj=obj,
-        summary=f"Downloaded {stored.filename}",
-        detail={"file": stored.filename},
     )
-    return response
 
 
 def status_url(slug: str, stored: StoredPack, *, download: bool = False) -> str:
