@@ -31,11 +31,9 @@ from tests.factories import (
     RagRatingFactory,
     StepFactory,
 )
+from tests.helpers import NOWHERE, PERSONAS, READ, url
 
 D = dt.date.fromisoformat
-READ = {"staff": 200, "chair": 200, "board": 200, "outsider": 404, "anonymous": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
-PERSONAS = list(READ)
 LEADS, SHARES = AgencyRole.LEADS, AgencyRole.SHARES
 
 
@@ -235,10 +233,6 @@ def test_query_counts_do_not_grow(small):
 
 
 # --- The pages ------------------------------------------------------------------------------
-
-
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
 
 
 def report_url(agency, fmt, slug="merton", **query):

@@ -31,25 +31,16 @@ from plans.staff_writes import soft_delete
 from reporting.models import Meeting
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tests.helpers import PERSONAS, STAFF_ONLY, ess_plan, url
 from tests.test_imports import SMALL_PLAN, preview_and_confirm, problems, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
 Kind = AuditEvent.Kind
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
-PERSONAS = list(STAFF_ONLY)
-
-
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
 
 
 def merton():
     return Partnership.objects.get(slug="merton")
-
-
-def ess():
-    return Plan.objects.get(title__startswith="Effective Safeguarding")
 
 
 def medway_plan():
@@ -146,7 +137,7 @@ def test_another_partnerships_object_is_recorded_as_a_404(client_for, personas):
 
 
 def test_a_deleted_object_is_a_404_but_not_another_partnerships(client_for):
-    action = Action.objects.get(outcome__plan=ess(), number="2.1")
+    action = Action.objects.get(outcome__plan=ess_plan(), number="2.1")
     soft_delete(action)
     assert client_for("staff").get(url("actions:detail", action.pk)).status_code == 404
     event = only(Kind.NOT_FOUND)
@@ -193,7 +184,7 @@ def test_x_forwarded_for_is_ignored_unless_our_proxy_is_trusted():
     "name, args",
     [
         ("reporting:meeting_pack", lambda: [meeting().pk, "xlsx"]),
-        ("reporting:plan_pack", lambda: [ess().pk, "xlsx"]),
+        ("reporting:plan_pack", lambda: [ess_plan().pk, "xlsx"]),
         ("reporting:partnership_pack", lambda: ["xlsx"]),
     ],
 )
@@ -213,18 +204,18 @@ def meeting():
 
 
 def test_the_object_of_a_download_is_referenced(client_for):
-    client_for("board").get(url("reporting:plan_pack", ess().pk, "xlsx"))
+    client_for("board").get(url("reporting:plan_pack", ess_plan().pk, "xlsx"))
     event = only(Kind.PACK_DOWNLOADED)
-    assert (event.content_type.model_class(), event.object_id) == (Plan, str(ess().pk))
+    assert (event.content_type.model_class(), event.object_id) == (Plan, str(ess_plan().pk))
 
 
 def test_an_export_and_the_template_are_recorded(client_for, personas):
     client = client_for("staff")
-    response = client.get(url("imports:export", ess().pk))
+    response = client.get(url("imports:export", ess_plan().pk))
     event = only(Kind.PLAN_EXPORTED)
     assert event.detail == {"file": attachment_name(response)}
     assert (event.user, event.object_id, event.partnership) == (
-        personas["staff"], str(ess().pk), merton()
+        personas["staff"], str(ess_plan().pk), merton()
     )  # fmt: skip
     response = client.get(url("imports:template"))
     assert only(Kind.TEMPLATE_DOWNLOADED).detail == {"file": attachment_name(response)}
@@ -356,13 +347,13 @@ def test_the_audit_page_is_listed_in_settings_for_staff(client_for):
 
 def test_the_page_merges_events_and_content_changes_newest_first(client_for, personas):
     client = client_for("staff")
-    action = Action.objects.get(outcome__plan=ess(), number="2.1")
+    action = Action.objects.get(outcome__plan=ess_plan(), number="2.1")
     lead = action.lead
     with audit_user(personas["staff"]):
         action.lead = "Sarah Brewster, MSCP BSU"
         action.save()
-        soft_delete(Action.objects.get(outcome__plan=ess(), number="2.2"))
-    client.get(url("reporting:plan_pack", ess().pk, "xlsx"))
+        soft_delete(Action.objects.get(outcome__plan=ess_plan(), number="2.2"))
+    client.get(url("reporting:plan_pack", ess_plan().pk, "xlsx"))
     response = page(client)
     entries = response.context["entries"]
     assert [e.when for e in entries] == sorted((e.when for e in entries), reverse=True)
@@ -375,7 +366,7 @@ def test_the_page_merges_events_and_content_changes_newest_first(client_for, per
     changed = whats.index(("Content changed", "Changed action 2.1"))
     assert all(what.startswith("Deleted step ") for _, what in whats[2:changed])
     assert entries[changed].fields == [("Lead", lead, "Sarah Brewster, MSCP BSU")]
-    assert entries[changed].notes == [f"In {ess()}"]
+    assert entries[changed].notes == [f"In {ess_plan()}"]
     assert entries[changed].who == "Staff (staff-persona)"
     html = response.content.decode()
     assert "Sarah Brewster, MSCP BSU" in html and "Deleted action 2.2" in html
@@ -455,12 +446,12 @@ def test_filters_by_kind_user_and_dates(client_for, personas):
 
 def test_a_change_of_themes_and_a_save_that_changed_nothing(client_for, personas):
     client = client_for("staff")
-    action = Action.objects.get(outcome__plan=ess(), number="2.2")
+    action = Action.objects.get(outcome__plan=ess_plan(), number="2.2")
     before = ", ".join(action.themes.order_by("position", "code").values_list("code", flat=True))
     themes = Theme.objects.filter(partnership=merton(), code__in=["A", "C"])
     with audit_user(personas["staff"]):
         action.themes.set(themes)
-        Outcome.objects.get(plan=ess(), number="1").save()
+        Outcome.objects.get(plan=ess_plan(), number="1").save()
     saved, added, removed = page(client, kind="content_changed").context["entries"][:3]
     # simple-history keeps a record for the removals and another for the additions.
     assert (removed.what, removed.fields) == ("Changed action 2.2", [("Themes", before, "A")])
@@ -495,7 +486,7 @@ def test_a_change_in_words(db):
 def one_of_each(staff):
     """A new entry from every source the page reads."""
     partnership = merton()
-    plan = ess()
+    plan = ess_plan()
     action = Action.objects.get(outcome__plan=plan, number="2.1")
     rating = RagRating.objects.for_partnership(partnership).first()
     audit.record(Kind.PACK_DOWNLOADED, user=staff, partnership=partnership, summary="x")
@@ -517,7 +508,7 @@ def test_a_page_costs_the_same_queries_however_long_the_log(
     staff = personas["staff"]
     counts = []
     for _ in range(2):
-        action = Action.objects.get(outcome__plan=ess(), number="1.1")
+        action = Action.objects.get(outcome__plan=ess_plan(), number="1.1")
         for _ in range(60):
             action.save()
         AuditEvent.objects.bulk_create(

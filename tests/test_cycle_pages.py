@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate
@@ -14,33 +13,26 @@ from ops.synthetic import build_partnership
 from plans.models import Group, Membership, Partnership, Person, RagRating
 from reporting.models import Meeting, Reminder
 from tests.factories import UserFactory
-from tests.test_editing import assert_error_page, check_personas
+from tests.helpers import (
+    NOWHERE,
+    PERSONAS,
+    STAFF_ONLY,
+    check_personas,
+    ess_and_medway_meetings,
+    group,
+    url,
+)
+from tests.test_editing import assert_error_page
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date.fromisoformat
-PERSONAS = ["staff", "chair", "board", "outsider", "anonymous"]
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
 STAFF_POST = {**STAFF_ONLY, "staff": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
-
-
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
-
-
-def group(short_name, partnership="merton"):
-    return Group.objects.get(partnership__slug=partnership, short_name=short_name)
 
 
 @pytest.fixture
 def meetings(personas):
-    return {
-        "ess": Meeting.objects.create(group=group("ESS"), held_on=D("2024-09-10")),
-        "medway": Meeting.objects.create(
-            group=group("Executive", "medway"), held_on=D("2022-05-01")
-        ),
-    }
+    return ess_and_medway_meetings()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

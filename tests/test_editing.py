@@ -9,15 +9,14 @@ from actions.models import Action, ProgressUpdate, Step
 from plans.models import Group, Outcome, Person, Plan, Priority, RagRating, Theme
 from plans.staff_writes import StaleEdit, move, restore, save_if_current, soft_delete
 from tests.factories import ActionFactory, OutcomeFactory, StepFactory
+from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, url
 
 # On both databases (scripts/test): stale saves refused, moves that lock their siblings
 # (select_for_update), deletes and undo in transactions, query counts.
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
 STAFF_POST = {**STAFF_ONLY, "staff": 302}
-PERSONAS = list(STAFF_ONLY)
 
 
 def ess():
@@ -32,10 +31,6 @@ def action(number, plan=None):
     return Action.objects.get(outcome__plan=plan or ess(), number=number)
 
 
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
-
-
 def form_data(response, **changes) -> dict:
     """What the browser would send back from the page's form, with some fields changed."""
     form = response.context["form"]
@@ -47,17 +42,6 @@ def form_data(response, **changes) -> dict:
         data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def check_personas(client_for, persona, requests):
-    """Each (method, url, expected) answers this persona as designed; 302s of the
-    anonymous go to the sign-in page."""
-    client = client_for(persona)
-    for method, address, expected in requests:
-        response = getattr(client, method)(address)
-        assert response.status_code == expected[persona], (persona, method, address)
-        if persona == "anonymous":
-            assert response["Location"].startswith(reverse("login")), address
 
 
 def assert_error_page(response, *messages):

@@ -5,27 +5,17 @@ import io
 import zipfile
 
 import pytest
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from actions.models import Action
-from plans.models import Group, Plan, RagRating
+from plans.models import Group, Plan
 from reporting.cells import is_formula_like, set_text, unescape
 from reporting.excel import PLAN_COLUMNS, render_pack_xlsx, sheet_name
 from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
-from tests.factories import ProgressUpdateFactory
+from tests.helpers import ess_action, rated
 
 D = dt.date.fromisoformat
 INJECTION = '=HYPERLINK("http://evil.example/","Click for the report")'
-
-
-def merton(label):
-    return RagRating.objects.get(partnership__slug="merton", label=label)
-
-
-def entered(day):
-    return timezone.make_aware(dt.datetime.fromisoformat(day).replace(hour=10))
 
 
 @pytest.fixture
@@ -33,17 +23,14 @@ def board_meeting(demo, db):
     """Merton's board meeting on 15 September 2024 (after one in June), with progress on ESS:
     2.1 went from on track to Overdue (off track), 2.4 was completed, and action 1.5's text
     was typed as a formula."""
-    ess = Plan.objects.get(title__startswith="Effective Safeguarding")
-    a21, a24 = (Action.objects.get(outcome__plan=ess, number=n) for n in ("2.1", "2.4"))
+    a21, a24 = ess_action("2.1"), ess_action("2.4")
     for action, label, day, commentary in [
         (a21, "On track", "2024-06-01", "Started"),
         (a21, "Overdue", "2024-09-01", "Missed the date: the provider withdrew"),
         (a24, "Complete", "2024-09-02", "+ done, see the report"),
     ]:
-        ProgressUpdateFactory(action=action, rating=merton(label), reported_on=D(day),
-                              created_at=entered(day), commentary=commentary,
-                              evidence="@minutes of the meeting")  # fmt: skip
-    a15 = Action.objects.get(outcome__plan=ess, number="1.5")
+        rated(action, label, day, commentary=commentary, evidence="@minutes of the meeting")
+    a15 = ess_action("1.5")
     a15.text = INJECTION
     a15.save()
     board = Group.objects.get(partnership__slug="merton", kind=Group.Kind.BOARD)

@@ -21,14 +21,12 @@ from reporting.plan_export import plan_workbook
 from reporting.plan_reading import read_plan
 from reporting.plan_sheet import COLUMNS, plan_data
 from reporting.uploads import MAX_UPLOAD_BYTES, read_upload
+from tests.helpers import NOWHERE, PERSONAS, STAFF_ONLY, url
 
 # On both databases (scripts/test): an import writes in one transaction, locking the plan
 # (select_for_update), and only if the plan has not changed since the preview.
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
-PERSONAS = list(STAFF_ONLY)
 HEADER = [column.title for column in COLUMNS]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 MODELS = [Plan, Priority, Outcome, Action, Step, ProgressUpdate, Group]
@@ -40,10 +38,6 @@ def ess():
 
 def medway():
     return Plan.objects.get(title__startswith="Medway")
-
-
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
 
 
 def row(**cells) -> list[str]:

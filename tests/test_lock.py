@@ -10,20 +10,29 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action, ProgressUpdate
 from actions.progress import record_progress
 from actions.review import accept_update
-from plans.models import AuditEvent, Group, Plan, RagRating
+from plans.models import AuditEvent
 from reporting.as_at import cutoff_for
 from reporting.locks import LockRefused, lock_meeting, unlock_meeting
 from reporting.models import Meeting, StoredPack
 from reporting.packs import end_of_day, pack_for_meeting
 from reporting.stored_packs import KEEP_RENDERS
 from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.helpers import (
+    NOWHERE,
+    PERSONAS,
+    STAFF_ONLY,
+    check_personas,
+    group,
+    new_meeting,
+    rating,
+    url,
+)
 
 # Locks keep files and serve them unchanged: no test here reads a PDF, so WeasyPrint is
 # stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
@@ -37,30 +46,12 @@ pytestmark = [
 
 D = dt.date.fromisoformat
 Status = StoredPack.Status
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
-
-
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
-
-
-def ess_plan():
-    return Plan.objects.get(title__startswith="Effective Safeguarding")
 
 
 def action(number="2.1", plan="Effective Safeguarding"):
     return Action.objects.select_related("outcome__plan__group").get(
         outcome__plan__title__startswith=plan, number=number
     )
-
-
-def rating(label):
-    return RagRating.objects.get(partnership__slug="merton", label=label)
-
-
-def group(short_name):
-    return Group.objects.get(partnership__slug="merton", short_name=short_name)
 
 
 def line(pack, number):
@@ -97,26 +88,23 @@ def download(client, meeting, fmt="xlsx"):
 # Who may ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["staff", "chair", "board", "outsider", "anonymous"])
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_lock_pages_for_each_persona(client_for, persona, meeting, queue, personas):
-    medway = Meeting.objects.create(
-        group=Group.objects.get(partnership__slug="medway", short_name="Executive"),
-        held_on=D("2022-05-01"),
-    )
-    locked = Meeting.objects.create(group=group("Partnership"), held_on=D("2024-09-15"))
+    medway = new_meeting("Executive", "2022-05-01", partnership="medway")
+    locked = new_meeting("Partnership", "2024-09-15")
     lock_meeting(meeting=locked, user=personas["staff"])
+    check_personas(
+        client_for,
+        persona,
+        [
+            ("get", url("reporting:meeting_lock", meeting.pk), STAFF_ONLY),
+            ("get", url("reporting:meeting_unlock", locked.pk), STAFF_ONLY),
+            # Another partnership's meeting through this partnership's address: never found.
+            ("get", url("reporting:meeting_lock", medway.pk), NOWHERE),
+            ("get", url("reporting:meeting_unlock", medway.pk), NOWHERE),
+        ],
+    )
     client = client_for(persona)
-    for address, expected in [
-        (url("reporting:meeting_lock", meeting.pk), STAFF_ONLY),
-        (url("reporting:meeting_unlock", locked.pk), STAFF_ONLY),
-        # Another partnership's meeting through this partnership's address: never found.
-        (url("reporting:meeting_lock", medway.pk), NOWHERE),
-        (url("reporting:meeting_unlock", medway.pk), NOWHERE),
-    ]:
-        response = client.get(address)
-        assert response.status_code == expected[persona], (persona, address)
-        if expected[persona] == 302:
-            assert response["Location"].startswith(reverse("login"))
     if persona != "staff":
         assert client.post(url("reporting:meeting_lock", meeting.pk)).status_code in (302, 403, 404)
         client.post(url("reporting:meeting_unlock", locked.pk), {"reason": "Because"})

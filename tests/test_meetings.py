@@ -9,89 +9,60 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from actions.models import Action
-from plans.models import Group, Partnership, Plan, RagRating
+from plans.models import Group, Partnership, Plan
 from reporting.models import Meeting, StoredPack
 from reporting.pack_files import Subject
 from reporting.stored_packs import render_stored_pack, request_stored_pack
-from tests.factories import ProgressUpdateFactory
+from tests.helpers import (
+    NOWHERE,
+    PERSONAS,
+    READ,
+    STAFF_ONLY,
+    check_personas,
+    ess_action,
+    ess_and_medway_meetings,
+    ess_plan,
+    group,
+    new_meeting,
+    rated,
+    url,
+)
 
 # Who may download which pack and how it is named and kept: no test here reads a PDF, so
 # WeasyPrint is stubbed (tests/test_pdf.py and tests/test_stored_packs.py render for real).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stub_pdf_render")]
 
 D = dt.date.fromisoformat
-PERSONAS = ["staff", "chair", "board", "outsider", "anonymous"]
-READ = {"staff": 200, "chair": 200, "board": 200, "outsider": 404, "anonymous": 302}
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def group(short_name, partnership="merton"):
-    return Group.objects.get(partnership__slug=partnership, short_name=short_name)
-
-
-def ess_plan():
-    return Plan.objects.get(title__startswith="Effective Safeguarding")
-
-
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
 
 
 @pytest.fixture
 def meetings(personas):
     """Merton's board met in June and September 2024; ESS in September; Medway in 2022. ESS
     action 2.1 was rated Overdue (off track) before the September meetings."""
-    action = Action.objects.get(outcome__plan=ess_plan(), number="2.1")
-    ProgressUpdateFactory(
-        action=action,
-        rating=RagRating.objects.get(partnership__slug="merton", label="Overdue"),
-        reported_on=D("2024-09-01"),
-        created_at=timezone.make_aware(dt.datetime(2024, 9, 1, 10)),
-        commentary="The trainer left",
-    )
-    board = group("Partnership")
+    rated(ess_action(), "Overdue", "2024-09-01", commentary="The trainer left")
     return {
-        "june": Meeting.objects.create(group=board, held_on=D("2024-06-15")),
-        "board": Meeting.objects.create(
-            group=board, held_on=D("2024-09-15"), title="Full Partnership – September"
-        ),
-        "ess": Meeting.objects.create(group=group("ESS"), held_on=D("2024-09-10")),
-        "medway": Meeting.objects.create(
-            group=group("Executive", "medway"), held_on=D("2022-05-01")
-        ),
+        "june": new_meeting("Partnership", "2024-06-15"),
+        "board": new_meeting("Partnership", "2024-09-15", title="Full Partnership – September"),
+        **ess_and_medway_meetings(),
     }
-
-
-def check(client_for, persona, requests):
-    """GET each address as the persona: the status expected for them (anonymous visitors are
-    sent to sign in). Returns the last response."""
-    client = client_for(persona)
-    for address, expected in requests:
-        response = client.get(address)
-        assert response.status_code == expected[persona], (persona, address)
-        if expected[persona] == 302:
-            assert response["Location"].startswith(reverse("login")), address
-    return response
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_meeting_pages_for_each_persona(client_for, persona, meetings):
     board, medway = meetings["board"], meetings["medway"]
-    check(
+    check_personas(
         client_for,
         persona,
         [
-            (url("reporting:meetings"), READ),
-            (url("reporting:meeting", board.pk), READ),
-            (url("reporting:meeting_create"), STAFF_ONLY),
-            (url("reporting:meeting_edit", board.pk), STAFF_ONLY),
+            ("get", url("reporting:meetings"), READ),
+            ("get", url("reporting:meeting", board.pk), READ),
+            ("get", url("reporting:meeting_create"), STAFF_ONLY),
+            ("get", url("reporting:meeting_edit", board.pk), STAFF_ONLY),
             # Another partnership's meeting through this partnership's address: never found.
-            (url("reporting:meeting", medway.pk), NOWHERE),
-            (url("reporting:meeting_edit", medway.pk), NOWHERE),
-            (url("reporting:meetings", slug="no-such-partnership"), NOWHERE),
+            ("get", url("reporting:meeting", medway.pk), NOWHERE),
+            ("get", url("reporting:meeting_edit", medway.pk), NOWHERE),
+            ("get", url("reporting:meetings", slug="no-such-partnership"), NOWHERE),
         ],
     )
 
@@ -99,15 +70,15 @@ def test_meeting_pages_for_each_persona(client_for, persona, meetings):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_excel_downloads_for_each_persona(client_for, persona, meetings):
     medway_plan = Plan.objects.get(title__startswith="Medway")
-    check(
+    check_personas(
         client_for,
         persona,
         [
-            (url("reporting:meeting_pack", meetings["board"].pk, "xlsx"), READ),
-            (url("reporting:plan_pack", ess_plan().pk, "xlsx"), READ),
-            (url("reporting:partnership_pack", "xlsx"), READ),
-            (url("reporting:meeting_pack", meetings["medway"].pk, "xlsx"), NOWHERE),
-            (url("reporting:plan_pack", medway_plan.pk, "xlsx"), NOWHERE),
+            ("get", url("reporting:meeting_pack", meetings["board"].pk, "xlsx"), READ),
+            ("get", url("reporting:plan_pack", ess_plan().pk, "xlsx"), READ),
+            ("get", url("reporting:partnership_pack", "xlsx"), READ),
+            ("get", url("reporting:meeting_pack", meetings["medway"].pk, "xlsx"), NOWHERE),
+            ("get", url("reporting:plan_pack", medway_plan.pk, "xlsx"), NOWHERE),
         ],
     )
 
@@ -118,7 +89,7 @@ def test_pdf_downloads_for_each_persona(client_for, persona, meetings):
     It is made by the background task (at once, in the tests) and offered on its page."""
     address = url("reporting:meeting_pack", meetings["ess"].pk, "pdf")
     if READ[persona] != 200:
-        check(client_for, persona, [(address, READ)])
+        check_personas(client_for, persona, [("get", address, READ)])
     else:
         client = client_for(persona)
         response = follow_to_file(client, client.get(address))
@@ -165,16 +136,16 @@ def stored(meetings):
 def test_stored_pack_pages_for_each_persona(client_for, persona, stored):
     """Any member may see a stored pack's page and have its file, as any member may download
     the pack; another partnership's stored pack is never found, whatever its id."""
-    response = check(
+    response = check_personas(
         client_for,
         persona,
         [
-            (url("reporting:stored_pack", stored["ready"].pk), READ),
-            (url("reporting:stored_pack", stored["failed"].pk), READ),
-            (url("reporting:stored_pack", stored["medway"].pk), NOWHERE),
-            (url("reporting:stored_pack_file", stored["medway"].pk), NOWHERE),
-            (url("reporting:stored_pack", stored["ready"].pk, slug="medway"), NOWHERE),
-            (url("reporting:stored_pack_file", stored["ready"].pk), READ),
+            ("get", url("reporting:stored_pack", stored["ready"].pk), READ),
+            ("get", url("reporting:stored_pack", stored["failed"].pk), READ),
+            ("get", url("reporting:stored_pack", stored["medway"].pk), NOWHERE),
+            ("get", url("reporting:stored_pack_file", stored["medway"].pk), NOWHERE),
+            ("get", url("reporting:stored_pack", stored["ready"].pk, slug="medway"), NOWHERE),
+            ("get", url("reporting:stored_pack_file", stored["ready"].pk), READ),
         ],
     )
     if READ[persona] == 200:

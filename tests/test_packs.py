@@ -3,14 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from actions.models import Action
-from plans.models import Plan, RagRating
+from plans.models import Plan
 from reporting.as_at import Change
 from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
-from tests.factories import ProgressUpdateFactory
+from tests.helpers import entered, ess_action, ess_plan, rated
 
 # On both databases (scripts/test): as at a meeting, by comparing dates and times in queries,
 # and query counts.
@@ -18,20 +17,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = dt.date.fromisoformat
 
 
-def merton(label):
-    return RagRating.objects.get(partnership__slug="merton", label=label)
-
-
-def entered(day):
-    return timezone.make_aware(dt.datetime.fromisoformat(day).replace(hour=10))
-
-
 @pytest.fixture
 def ess(demo, db):
-    plan = Plan.objects.get(title__startswith="Effective Safeguarding")
-    a11, a21, a24 = (
-        Action.objects.get(outcome__plan=plan, number=n) for n in ("1.1", "2.1", "2.4")
-    )
+    plan = ess_plan()
+    a11, a21, a24 = ess_action("1.1"), ess_action("2.1"), ess_action("2.4")
     for action, label, day in [
         (a11, "On track", "2024-06-01"),
         (a21, "On track", "2024-06-01"),
@@ -39,8 +28,7 @@ def ess(demo, db):
         (a24, "On track", "2024-06-01"),
         (a24, "Complete", "2024-09-02"),
     ]:
-        ProgressUpdateFactory(action=action, rating=merton(label), reported_on=D(day),
-                              created_at=entered(day), commentary=f"{label} on {day}")  # fmt: skip
+        rated(action, label, day, commentary=f"{label} on {day}")
     Meeting.objects.create(group=plan.group, held_on=D("2024-06-15"))
     meeting = Meeting.objects.create(group=plan.group, held_on=D("2024-09-15"), title="ESS")
     return plan, meeting
@@ -78,8 +66,7 @@ def test_a_pack_is_the_same_after_later_updates(ess):
     before = [(l.action.number, l.scale) for l in pack_for_meeting(meeting).lines]  # noqa: E741
     a21 = Action.objects.get(outcome__plan=plan, number="2.1")
     # Back-dated to before the meeting but entered afterwards: not in the meeting's pack.
-    ProgressUpdateFactory(action=a21, rating=merton("Complete"), reported_on=D("2024-09-10"),
-                          created_at=entered("2024-10-01"))  # fmt: skip
+    rated(a21, "Complete", "2024-09-10", created_at=entered("2024-10-01"))
     after = [(l.action.number, l.scale) for l in pack_for_meeting(meeting).lines]  # noqa: E741
     assert before == after
 

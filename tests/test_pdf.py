@@ -16,28 +16,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import Action
-from plans.models import Group, Plan, RagRating
+from plans.models import Group, Plan
 from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
 from reporting.pdf import BASE_URL, StaticOnlyURLFetcher, html_to_pdf, render_pack_pdf
-from tests.factories import ProgressUpdateFactory
+from tests.helpers import rated
 
 D = dt.date.fromisoformat
 ARTEFACTS = Path(settings.BASE_DIR) / "test-artefacts"
 FILE_IMG = '<img src="file:///etc/passwd">'
 HTTP_IMG = '<img src="http://127.0.0.1:9/x.png">'
-
-
-def merton(label):
-    return RagRating.objects.get(partnership__slug="merton", label=label)
-
-
-def entered(day):
-    return timezone.make_aware(dt.datetime.fromisoformat(day).replace(hour=10))
 
 
 def squeeze(text: str) -> str:
@@ -65,11 +56,10 @@ def make_progress():
         (action(ess, "1.3"), "At risk", "2024-09-03"),
         (action(ppyp, "1.1"), "Overdue", "2024-09-04"),
     ]:
-        ProgressUpdateFactory(
-            action=act,
-            rating=merton(label),
-            reported_on=D(day),
-            created_at=entered(day),
+        rated(
+            act,
+            label,
+            day,
             evidence="Subgroup minutes",
             commentary=f"{label} as reported to the subgroup on {day}.",
         )

@@ -5,23 +5,13 @@ from django.urls import reverse
 
 from actions.models import Action
 from plans.models import Plan
+from tests.helpers import NOWHERE, PERSONAS, READ, ess_action, ess_plan
 
 pytestmark = pytest.mark.django_db
 
-ALL = ["staff", "chair", "board", "outsider", "anonymous"]
-READ = {"staff": 200, "chair": 200, "board": 200, "outsider": 404, "anonymous": 302}
 UPDATE_OWN_GROUP = {"staff": 200, "chair": 200, "board": 403, "outsider": 404, "anonymous": 302}
 UPDATE_OTHER_GROUP = {**UPDATE_OWN_GROUP, "chair": 403}
 RISKS = {"staff": 200, "chair": 403, "board": 200, "outsider": 404, "anonymous": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
-
-
-def ess_plan():
-    return Plan.objects.get(title__startswith="Effective Safeguarding")
-
-
-def ess_action():
-    return Action.objects.get(outcome__plan=ess_plan(), number="2.1")
 
 
 def ppyp_action():
@@ -55,7 +45,7 @@ MATRIX = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     "name, args, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)]
 )

@@ -5,15 +5,8 @@ from django.urls import reverse
 
 from actions.models import Risk
 from plans.models import Partnership, RagRating
-from tests.test_editing import (
-    PERSONAS,
-    STAFF_ONLY,
-    STAFF_POST,
-    assert_error_page,
-    check_personas,
-    form_data,
-    url,
-)
+from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, url
+from tests.test_editing import STAFF_POST, assert_error_page, form_data
 
 pytestmark = pytest.mark.django_db
 READ = {**STAFF_ONLY, "board": 200}

@@ -2,6 +2,7 @@
 front.views.roll_forward)."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -17,14 +18,12 @@ from actions.roll_forward import (
 )
 from plans.models import Plan, RagRating
 from tests.factories import ProgressUpdateFactory
+from tests.helpers import NOWHERE, PERSONAS, STAFF_ONLY
 
 # On both databases (scripts/test): all or nothing in one transaction, query counts.
 pytestmark = pytest.mark.both_databases
 
 D = dt.date.fromisoformat
-STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonymous": 302}
-NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
-PERSONAS = list(STAFF_ONLY)
 
 
 # --- The pure rules -------------------------------------------------------------------------
@@ -143,6 +142,18 @@ def new_actions(plan):
     )
 
 
+def into_next_year(plan, action_ids, *, renumber, user):
+    """The plan rolled forward into "Next year" 2025-26, carrying those actions."""
+    return roll_forward(
+        plan=plan,
+        title="Next year",
+        period="2025-26",
+        action_ids=action_ids,
+        renumber=renumber,
+        user=user,
+    )
+
+
 def test_the_form_ticks_what_is_not_complete_and_what_recurs(client_for, progress):
     response = client_for("staff").get(reverse("plans:roll_forward", args=["merton", progress.pk]))
     assert response.status_code == 200
@@ -195,14 +206,7 @@ def test_roll_forward_keeps_numbers_as_written(progress, personas):
 
 
 def test_roll_forward_renumbers_on_request(progress, personas):
-    new = roll_forward(
-        plan=progress,
-        title="Next year",
-        period="2025-26",
-        action_ids=ids(*DEFAULT_NUMBERS),
-        renumber=True,
-        user=personas["staff"],
-    )
+    new = into_next_year(progress, ids(*DEFAULT_NUMBERS), renumber=True, user=personas["staff"])
     pairs = [(a.carried_from.number, a.number) for a in new_actions(new)]
     assert pairs == [
         ("1.1", "1.1"), ("1.2", "1.2"), ("1.3", "1.3"), ("1.5", "1.4"), ("1.6", "1.5"),
@@ -212,14 +216,7 @@ def test_roll_forward_renumbers_on_request(progress, personas):
 
 
 def test_outcomes_without_a_carried_action_are_left_out(progress, personas):
-    new = roll_forward(
-        plan=progress,
-        title="Next year",
-        period="2025-26",
-        action_ids=ids("2.5", "2.1"),
-        renumber=True,
-        user=personas["staff"],
-    )
+    new = into_next_year(progress, ids("2.5", "2.1"), renumber=True, user=personas["staff"])
     outcomes = list(new.outcomes.order_by("position"))
     assert [(o.number, o.text) for o in outcomes] == [
         ("1", action("2.1").outcome.text),
@@ -233,14 +230,7 @@ def test_outcomes_without_a_carried_action_are_left_out(progress, personas):
 
 def test_what_an_action_carries_and_what_stays(progress, personas):
     old = action("2.1")
-    new_plan = roll_forward(
-        plan=progress,
-        title="Next year",
-        period="2025-26",
-        action_ids=[old.pk],
-        renumber=False,
-        user=personas["staff"],
-    )
+    new_plan = into_next_year(progress, [old.pk], renumber=False, user=personas["staff"])
     new = Action.objects.get(outcome__plan=new_plan)
     fields = ["number", "text", "lead", "timeframe", "outcome_measures", "note", "due_date"]
     assert [getattr(new, f) for f in fields] == [getattr(old, f) for f in fields]
@@ -285,24 +275,17 @@ def test_priorities_hold_their_carried_outcomes(personas, demo):
     # One action in each of priorities 1 and 3; priorities 2, 4 and 5 are left out.
     first = Action.objects.filter(outcome__plan=plan, outcome__priority__number="1").first()
     third = Action.objects.filter(outcome__plan=plan, outcome__priority__number="3").first()
-    kept = roll_forward(
+    carry = partial(
+        roll_forward,
         plan=plan,
         title="Next",
-        period="2023-25",
         action_ids=[third.pk, first.pk],
-        renumber=False,
         user=personas["outsider"],
     )
+    kept = carry(period="2023-25", renumber=False)
     assert [p.number for p in kept.priorities.order_by("position")] == ["1", "3"]
     assert [a.number for a in new_actions(kept)] == [first.number, third.number]
-    renumbered = roll_forward(
-        plan=plan,
-        title="Next",
-        period="2025-27",
-        action_ids=[third.pk, first.pk],
-        renumber=True,
-        user=personas["outsider"],
-    )
+    renumbered = carry(period="2025-27", renumber=True)
     assert [p.number for p in renumbered.priorities.order_by("position")] == ["1", "2"]
     assert [o.number for o in renumbered.outcomes.order_by("position")] == ["1.1", "2.1"]
     assert [a.number for a in new_actions(renumbered)] == ["1.1.1", "2.1.1"]
@@ -313,14 +296,7 @@ def test_priorities_hold_their_carried_outcomes(personas, demo):
 
 def test_history_is_recorded_with_the_user(progress, personas):
     staff = personas["staff"]
-    new = roll_forward(
-        plan=progress,
-        title="Next year",
-        period="2025-26",
-        action_ids=ids("1.1", "2.4"),
-        renumber=False,
-        user=staff,
-    )
+    new = into_next_year(progress, ids("1.1", "2.4"), renumber=False, user=staff)
     records = [
         *new.history.all(),
         *Action.history.filter(outcome__plan=new),

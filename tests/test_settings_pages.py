@@ -11,17 +11,8 @@ from django.utils.html import escape
 from actions.models import Action, ProgressUpdate, Step
 from plans.models import Group, Membership, Person, RagRating, Theme
 from plans.staff_writes import soft_delete
-from tests.test_editing import (
-    PERSONAS,
-    STAFF_ONLY,
-    STAFF_POST,
-    action,
-    assert_error_page,
-    check_personas,
-    ess,
-    form_data,
-    url,
-)
+from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, url
+from tests.test_editing import STAFF_POST, action, assert_error_page, ess, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -15,18 +15,17 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import Action
-from plans.models import AuditEvent, Group, Plan, RagRating
+from plans.models import AuditEvent, Plan, RagRating
 from reporting.fingerprints import pack_fingerprint
 from reporting.models import RENDER_TIME_LIMIT, Meeting, StoredPack
 from reporting.pack_files import Subject
 from reporting.packs import pack_for_meeting
 from reporting.stored_packs import KEEP_RENDERS, render_stored_pack, request_stored_pack
-from tests.factories import ProgressUpdateFactory
+from tests.helpers import entered, ess_action, ess_plan, new_meeting, rated, url
 
 # On both databases (scripts/test): renders claimed under a lock (select_for_update),
 # database constraints, query counts.
@@ -36,38 +35,11 @@ D = dt.date.fromisoformat
 Status = StoredPack.Status
 
 
-def url(name, *args, slug="merton"):
-    return reverse(name, args=[slug, *args])
-
-
-def ess_plan():
-    return Plan.objects.get(title__startswith="Effective Safeguarding")
-
-
-def ess_action(number="2.1"):
-    return Action.objects.get(outcome__plan=ess_plan(), number=number)
-
-
-def rating(label):
-    return RagRating.objects.get(partnership__slug="merton", label=label)
-
-
-def entered(day: str, hour=10):
-    return timezone.make_aware(dt.datetime.combine(D(day), dt.time(hour)))
-
-
 @pytest.fixture
 def meeting(personas):
     """ESS met on 10 September 2024; action 2.1 was rated Overdue on the 1st."""
-    ProgressUpdateFactory(
-        action=ess_action(),
-        rating=rating("Overdue"),
-        reported_on=D("2024-09-01"),
-        created_at=entered("2024-09-01"),
-        commentary="The trainer left",
-    )
-    ess = Group.objects.get(partnership__slug="merton", short_name="ESS")
-    return Meeting.objects.create(group=ess, held_on=D("2024-09-10"), title="ESS – September")
+    rated(ess_action(), "Overdue", "2024-09-01", commentary="The trainer left")
+    return new_meeting("ESS", "2024-09-10", title="ESS – September")
 
 
 @pytest.fixture
@@ -226,10 +198,8 @@ def test_a_progress_update_the_pack_covers_makes_it_stale(client_for, meeting, q
     assert click(client, meeting).status_code == 200  # fresh: served
 
     # Entered on the day of the meeting: the meeting's pack says something new.
-    ProgressUpdateFactory(
-        action=ess_action("2.2"), rating=rating("On track"), reported_on=D("2024-09-10"),
-        created_at=entered("2024-09-10", 9), commentary="Dates agreed with the new trainer",
-    )  # fmt: skip
+    rated(ess_action("2.2"), "On track", "2024-09-10", created_at=entered("2024-09-10", 9),
+          commentary="Dates agreed with the new trainer")  # fmt: skip
     response = click(client, meeting)
     assert response.status_code == 302
     second = StoredPack.objects.exclude(pk=first.pk).get()
@@ -247,10 +217,8 @@ def test_what_a_past_meetings_pack_does_not_show_does_not_make_it_stale(client_f
     stored = ready_meeting_pack(meeting)
     client = client_for("board")
     # Entered after the meeting (about a day before it, or after): not in its pack.
-    ProgressUpdateFactory(
-        action=ess_action("2.2"), rating=rating("On track"), reported_on=D("2024-09-09"),
-        created_at=entered("2024-09-11"), commentary="Typed in late",
-    )  # fmt: skip
+    rated(ess_action("2.2"), "On track", "2024-09-09", created_at=entered("2024-09-11"),
+          commentary="Typed in late")  # fmt: skip
     # Nor is another partnership's plan.
     Action.objects.filter(outcome__plan__title__startswith="Medway").update(text="Changed")
     response = click(client, meeting, "xlsx")
