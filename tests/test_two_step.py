@@ -20,8 +20,7 @@ from plans.models import Membership, Partnership, Plan
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 
-# On both databases (scripts/test): codes used once and throttled under a lock (select_for_update).
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+pytestmark = pytest.mark.django_db
 Kind = AuditEvent.Kind
 
 
@@ -97,6 +96,7 @@ def half_signed_in(client, staff):
 # --- Setting it up ----------------------------------------------------------------------
 
 
+@pytest.mark.both_databases  # the code checked under a lock
 def test_setting_up_with_a_real_code_turns_it_on_and_shows_backup_codes_once(client_for, staff):
     client = client_for("staff")
     page = client.get(reverse("two_step:account")).content.decode()
@@ -171,6 +171,7 @@ def test_the_qr_code_and_key_pages_are_never_cached_and_need_no_inline_style(cli
 # --- Signing in ---------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases  # the code checked under a lock
 def test_signing_in_asks_for_the_code_after_the_password(client, staff):
     device, _ = turn_on(staff)
     response = sign_in(client, staff, next_url="/merton/")
@@ -196,6 +197,7 @@ def test_signing_in_asks_for_the_code_after_the_password(client, staff):
     assert client.get(reverse("two_step:verify"))["Location"] == reverse("home")
 
 
+@pytest.mark.both_databases  # used once: checked under a lock (select_for_update)
 def test_a_code_is_good_once(half_signed_in, staff):
     code = code_for(app_device(staff))
     assert give_code(half_signed_in, code).status_code == 302
@@ -212,6 +214,7 @@ def test_the_code_page_goes_nowhere_off_the_site(half_signed_in, staff, target):
     assert response["Location"] == reverse("home")
 
 
+@pytest.mark.both_databases  # throttled under a lock
 def test_a_wrong_code_is_refused_audited_and_makes_the_next_try_wait(half_signed_in, staff):
     response = give_code(half_signed_in, "123456")
     assert response.status_code == 200
@@ -238,6 +241,7 @@ def test_codes_of_the_wrong_shape_are_refused_without_checking(half_signed_in, s
     assert not events(Kind.TWO_STEP_FAILED)
 
 
+@pytest.mark.both_databases  # failures counted under a lock
 def test_five_wrong_codes_lock_the_sign_in_out(half_signed_in, staff):
     for _ in range(4):
         unthrottle(staff)
@@ -252,6 +256,7 @@ def test_five_wrong_codes_lock_the_sign_in_out(half_signed_in, staff):
     assert sign_in(half_signed_in, staff).status_code == 429
 
 
+@pytest.mark.both_databases  # used up under a lock (select_for_update)
 def test_a_backup_code_works_once(client, staff):
     device, codes = turn_on(staff)
     sign_in(client, staff)
@@ -407,6 +412,7 @@ def test_turning_it_off_asks_for_the_password(verified, staff):
     assert verified.get(reverse("home")).status_code == 200
 
 
+@pytest.mark.both_databases  # the code checked under a lock
 def test_turning_it_off_with_a_code_instead(verified, staff):
     url = reverse("two_step:turn_off")
     unthrottle(staff)
@@ -419,6 +425,7 @@ def test_turning_it_off_with_a_code_instead(verified, staff):
     assert events(Kind.TWO_STEP_OFF)[0].detail == {"confirmed_with": two_step.APP}
 
 
+@pytest.mark.both_databases  # replaced in one transaction
 def test_new_backup_codes_replace_the_old_ones(verified, staff):
     old = verified.codes
     url = reverse("two_step:backup_codes")
