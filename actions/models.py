@@ -218,9 +218,10 @@ class ProgressUpdate(models.Model):
     """
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted for review"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned with a challenge"
+        # The values are the update history rules' own (actions.update_history).
+        SUBMITTED = update_history.SUBMITTED, "Submitted for review"
+        ACCEPTED = update_history.ACCEPTED, "Accepted"
+        RETURNED = update_history.RETURNED, "Returned with a challenge"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
     reported_on = models.DateField(default=timezone.localdate)

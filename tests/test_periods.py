@@ -32,7 +32,6 @@ RETURNED = "returned"
 
 def test_the_kinds_are_the_models():
     assert {OPENED, DEADLINE, MISSING} == set(Reminder.Kind.values)
-    assert {SUBMITTED, ACCEPTED, RETURNED} == set(ProgressUpdate.Status.values)
     assert {cycle_rules.STAFF, cycle_rules.CHAIR} < set(Membership.Role.values)
 
 
