@@ -217,6 +217,8 @@ class ProgressUpdate(models.Model):
     Only accepted updates rate an action, on the pages and in the packs.
     """
 
+    partnership_path = "action__outcome__plan__group__partnership"
+
     class Status(models.TextChoices):
         # The values are the update history rules' own (actions.update_history).
         SUBMITTED = update_history.SUBMITTED, "Submitted for review"

@@ -121,15 +121,16 @@ def plan_for_user(request, slug: str, pk: int, *, edit: bool = False) -> tuple[A
         access,
         Plan.objects.select_related("group").live(),
         pk,
-        "group__partnership",
     )
     if edit:
         access.require_edit()
     return access, plan
 
 
-def object_in_partnership(access: Access, queryset, pk: int, partnership_path: str):
-    """Fetch pk from queryset only if it belongs to the user's partnership (else 404)."""
+def object_in_partnership(access: Access, queryset, pk: int):
+    """Fetch pk from queryset only if it belongs to the user's partnership (else 404), by
+    the path from its model to the partnership (partnership_path)."""
+    partnership_path = queryset.model.partnership_path
     obj = queryset.filter(pk=pk, **{partnership_path: access.partnership}).first()
     if obj is None:
         audit.not_in_partnership(
@@ -151,7 +152,6 @@ def action_for_user(
         access,
         Action.objects.live().select_related("outcome__plan__group", "outcome__priority"),
         pk,
-        "outcome__plan__group__partnership",
     )
     if edit:
         access.require_edit()
@@ -181,7 +181,6 @@ def update_for_review(request, slug: str, pk: int):
             "reviewed_by",
         ),
         pk,
-        "action__outcome__plan__group__partnership",
     )
     if not access.can_review(update.action.outcome.plan):
         raise access.refuse(
@@ -200,7 +199,6 @@ def meeting_for_user(request, slug: str, pk: int, *, edit: bool = False):
             "group__partnership", "locked_by"
         ),
         pk,
-        "group__partnership",
     )
     if edit:
         access.require_edit()
@@ -217,9 +215,7 @@ def stored_pack_for_user(request, slug: str, pk: int, *, content: bool = False):
         Q(meeting__isnull=True) | Q(meeting__group__deleted_at__isnull=True),
         Q(plan__isnull=True) | Q(plan__deleted_at__isnull=True),
     )
-    stored = object_in_partnership(
-        access, packs if content else packs.defer("content"), pk, "partnership"
-    )
+    stored = object_in_partnership(access, packs if content else packs.defer("content"), pk)
     return access, stored
 
 
@@ -227,7 +223,5 @@ def agency_for_user(request, slug: str, pk: int):
     """(access, agency) for an agency of the user's partnership; 404 for any other. Any
     member may read it, as they read the plans."""
     access = access_for(request, slug)
-    agency = object_in_partnership(
-        access, Organisation.objects.select_related("partnership"), pk, "partnership"
-    )
+    agency = object_in_partnership(access, Organisation.objects.select_related("partnership"), pk)
     return access, agency

@@ -39,7 +39,7 @@ def staff_object(request, slug, queryset, pk):
     """(access, obj) for a live object of the user's partnership: 404 elsewhere, 403 unless
     the user is business support staff."""
     access = access_for(request, slug)
-    obj = object_in_partnership(access, queryset.live(), pk, queryset.model.partnership_path)
+    obj = object_in_partnership(access, queryset.live(), pk)
     access.require_edit()
     return access, obj
 

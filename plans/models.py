@@ -121,6 +121,8 @@ class Partnership(models.Model):
 class Organisation(models.Model):
     """An agency that people and leads belong to (the council, police, health, schools...)."""
 
+    partnership_path = "partnership"  # as on Tracked: object_in_partnership reads it
+
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="organisations"
     )
@@ -220,6 +222,8 @@ class Group(Tracked):
 
 class Membership(models.Model):
     """A user's role in one partnership: what they may see and do there."""
+
+    partnership_path = "partnership"
 
     class Role(models.TextChoices):
         STAFF = "staff", "Business support staff"

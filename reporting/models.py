@@ -16,6 +16,8 @@ class Meeting(models.Model):
     then rates each action as at the lock, whatever is entered later.
     """
 
+    partnership_path = "group__partnership"
+
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField()
     title = models.CharField(max_length=200, blank=True)
@@ -100,6 +102,8 @@ class StoredPack(models.Model):
     (issue 6) can be a ready one marked as kept: served without comparing fingerprints, and
     never pruned (reporting.stored_packs.find_render and prune_renders).
     """
+
+    partnership_path = "partnership"
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

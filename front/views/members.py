@@ -20,7 +20,7 @@ GET_POST = ["GET", "POST"]
 def member_for_staff(request, slug, pk):
     access = access_for(request, slug)
     membership = object_in_partnership(
-        access, Membership.objects.select_related("user", "partnership"), pk, "partnership"
+        access, Membership.objects.select_related("user", "partnership"), pk
     )
     access.require_edit()
     return access, membership

@@ -347,7 +347,7 @@ def restore(request, slug, kind, pk):
         raise Http404("Nothing of that kind can be restored.")
     model = DELETABLE[kind]
     queryset = model.objects.select_related(*model.containers)
-    obj = object_in_partnership(access, queryset, pk, model.partnership_path)
+    obj = object_in_partnership(access, queryset, pk)
     deleted_page = reverse("plans:deleted", args=[slug])
     if obj.deleted_at is None:
         messages.info(request, f"The {describe(obj)} is not deleted.")
