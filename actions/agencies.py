@@ -89,11 +89,7 @@ def agency_links(actions) -> dict[int, Links]:
 
 def live_actions(partnership: Partnership):
     """Live actions of live outcomes of live plans (without the rating annotations)."""
-    return (
-        Action.objects.live()
-        .for_partnership(partnership)
-        .filter(outcome__deleted_at__isnull=True, outcome__plan__deleted_at__isnull=True)
-    )
+    return Action.objects.in_live_plans().for_partnership(partnership)
 
 
 def naming(agency: Organisation):

@@ -67,6 +67,12 @@ class LeadFields(models.Model):
 
 
 class ActionQuerySet(TrackedQuerySet):
+    def in_live_plans(self):
+        """Live actions of live outcomes of live plans: the ones people see."""
+        return self.live().filter(
+            outcome__deleted_at__isnull=True, outcome__plan__deleted_at__isnull=True
+        )
+
     def in_plan_order(self):
         return self.order_by("outcome__position", "position", "pk")
 
@@ -209,6 +215,16 @@ class Step(Tracked, TimeframeFields, LeadFields):
         return reverse("actions:detail", args=[slug, self.action_id])
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def of_live_actions(self):
+        """Updates of live actions of live outcomes of live plans."""
+        return self.filter(
+            action__deleted_at__isnull=True,
+            action__outcome__deleted_at__isnull=True,
+            action__outcome__plan__deleted_at__isnull=True,
+        )
+
+
 class ProgressUpdate(models.Model):
     """One report of progress on an action. The history is kept: updates are never overwritten.
 
@@ -253,6 +269,8 @@ class ProgressUpdate(models.Model):
     # The action's latest accepted update (refresh_current_updates keeps it): what rates the
     # action on the pages. Packs work out their own "as at" from the whole history.
     is_current = models.BooleanField(default=False, editable=False)
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", *update_history.NEWEST_FIRST]

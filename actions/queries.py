@@ -201,12 +201,7 @@ def plan_summaries(partnership: Partnership) -> list[PlanSummary]:
 
 def partnership_actions(partnership: Partnership):
     """The partnership's live actions, annotated with their current rating (see filters)."""
-    return (
-        Action.objects.live()
-        .for_partnership(partnership)
-        .filter(outcome__deleted_at__isnull=True, outcome__plan__deleted_at__isnull=True)
-        .with_latest_update()
-    )
+    return Action.objects.in_live_plans().for_partnership(partnership).with_latest_update()
 
 
 def theme_coverage(partnership: Partnership) -> list[Theme]:

@@ -100,11 +100,7 @@ def person(user) -> str:
 
 def _live():
     """Updates of live actions of live outcomes and plans."""
-    return ProgressUpdate.objects.filter(
-        action__deleted_at__isnull=True,
-        action__outcome__deleted_at__isnull=True,
-        action__outcome__plan__deleted_at__isnull=True,
-    )
+    return ProgressUpdate.objects.of_live_actions()
 
 
 def live_updates(partnership):

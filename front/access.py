@@ -169,11 +169,7 @@ def update_for_review(request, slug: str, pk: int):
     access = access_for(request, slug)
     update = object_in_partnership(
         access,
-        ProgressUpdate.objects.filter(
-            action__deleted_at__isnull=True,
-            action__outcome__deleted_at__isnull=True,
-            action__outcome__plan__deleted_at__isnull=True,
-        ).select_related(
+        ProgressUpdate.objects.of_live_actions().select_related(
             "action__outcome__plan__group",
             "action__outcome__priority",
             "rating",

@@ -11,12 +11,8 @@ def carried_links(action):
     from it, each with its plan: {"came_from": action or None, "went_to": [actions]}.
     One query, or two when the action was carried from another."""
     live = (
-        Action.objects.live()
-        .filter(
-            outcome__deleted_at__isnull=True,
-            outcome__plan__deleted_at__isnull=True,
-            outcome__plan__group__partnership=action.outcome.plan.group.partnership_id,
-        )
+        Action.objects.in_live_plans()
+        .for_partnership(action.outcome.plan.group.partnership_id)
         .select_related("outcome__plan")
     )
     came_from = live.filter(pk=action.carried_from_id).first() if action.carried_from_id else None

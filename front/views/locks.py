@@ -49,12 +49,14 @@ def meeting_lock(request, slug, pk):
                 "every download of this meeting's pack gets them, unchanged.",
             )
         return redirect("reporting:meeting", slug, meeting.pk)
-    waiting = ProgressUpdate.objects.filter(
-        status=ProgressUpdate.Status.SUBMITTED,
-        action__outcome__plan__in=plans_for_meeting(meeting),
-        action__deleted_at__isnull=True,
-        action__outcome__deleted_at__isnull=True,
-    ).count()
+    waiting = (
+        ProgressUpdate.objects.of_live_actions()
+        .filter(
+            status=ProgressUpdate.Status.SUBMITTED,
+            action__outcome__plan__in=plans_for_meeting(meeting),
+        )
+        .count()
+    )
     return render(
         request,
         "reporting/lock_confirm.html",
