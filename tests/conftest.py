@@ -1,7 +1,10 @@
 import io
+import threading
+import weakref
 
 import pytest
 from django.db import transaction
+from django.db.backends.signals import connection_created
 from pypdf import PdfWriter
 
 from plans.models import Group, Membership, Partnership
@@ -9,6 +12,29 @@ from tests.demo_snapshot import restore_demo, take_snapshot
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+
+# Every database connection this process opens (see django_db_setup below).
+OPENED = weakref.WeakSet()
+connection_created.connect(
+    lambda sender, connection, **kwargs: OPENED.add(connection), weak=False, dispatch_uid="opened"
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, but every connection of this thread is closed before the test
+    database is dropped.
+
+    While the browser tests' Playwright (its sync API) is running, an asyncio event loop runs
+    in this thread, and Django's connections (asgiref's Local) are then kept apart from those
+    made without one. So this thread can hold two connections to the test database;
+    pytest-django's teardown closes the one it sees, and PostgreSQL refused to drop a
+    database another session was using (now and then, depending on which tests ran last)."""
+    yield
+    for connection in list(OPENED):
+        if connection._thread_ident == threading.get_ident():
+            connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -62,14 +62,6 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(django_db_setup, live_server):
-    """pytest-django's live server, started after the test database is made so that it stops
-    before the database is dropped. Started first, it outlived the database, and on PostgreSQL
-    the drop now and then failed with "being accessed by other users"."""
-    return live_server
-
-
-@pytest.fixture(scope="session")
 def base_url(live_server):
     """page.goto("/...") goes to the live server."""
     return live_server.url
