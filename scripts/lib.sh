@@ -81,8 +81,11 @@ start_postgres() {
     run=(runuser -u postgres --)
   fi
   "${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  # No autovacuum on this throwaway cluster: a worker it starts in a freshly restored database
+  # belongs to no role, and the app role may not end it, so dropping that database failed.
   "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c autovacuum=off" \
+    start >/dev/null
   PG_BIN=$bin
   PG_RUN=("${run[@]}")
   psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" \
