@@ -4,7 +4,7 @@
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 
-say() { printf '==> %s\n' "$*"; }
+say() { printf "==> [%d s] %s\n" "$SECONDS" "$*"; }
 
 # Debian packages the app needs: Pango for WeasyPrint, Liberation fonts (metric-compatible
 # with Arial) so PDFs need nothing from the network.
