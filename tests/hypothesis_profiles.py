@@ -6,7 +6,7 @@ Two profiles, chosen with HYPOTHESIS_PROFILE:
   that touch the database. Reproducible: derandomize draws the same examples on every run
   (CI finds what a developer found), and no example database is written beside the checkout.
 - thorough (nightly, README "Tests"): 5,000 examples a property and 500 for the database
-  ones, drawn randomly, to hunt for new failures. About ten minutes.
+  ones, drawn randomly, to hunt for new failures.
 
 No deadline in either: these machines are shared and slow at times, and the parsers' speed
 has tests of its own (*_quickly).
