@@ -129,6 +129,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrency (the app server's threads and the worker, two
+    # processes): write-ahead logging, so readers never wait for a writer; a writer waits up
+    # to 20 s for another instead of failing at once with "database is locked"; and every
+    # transaction takes the write lock when it begins (IMMEDIATE), because one that reads
+    # first and then writes cannot wait for the lock (SQLite refuses it at once to avoid a
+    # deadlock, whatever the timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -213,7 +225,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Background tasks (reporting.tasks: PDF pack renders) are queued in the database, which every
-# app server shares, and run by `manage.py db_worker` (deploy/mscp-worker.service; scripts/serve
+# app server shares, and run by `manage.py worker` (deploy/mscp-worker.service; scripts/serve
 # starts one beside the development server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

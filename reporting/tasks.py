@@ -1,7 +1,7 @@
 """Background tasks (django-tasks: the backport of Django 6's django.tasks, by its author).
 
 The queue is a table in the database (django-tasks-db's backend), so every app server can
-queue a render and any worker (`manage.py db_worker`, deploy/mscp-worker.service) can run
+queue a render and any worker (`manage.py worker`, deploy/mscp-worker.service) can run
 it; the tests run each task as it is queued (settings_test). django-tasks rather than
 Celery or RQ: no broker to run beside PostgreSQL, and it is the API Django 6 ships, so the
 move to Django 6 is a change of import.
