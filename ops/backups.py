@@ -476,6 +476,12 @@ def restore_sqlite(path: Path, using: str, force: bool) -> None:
         connection.ensure_connection()
         # Replaces the whole database (tables, rows, the record of migrations) at once.
         backup.backup(connection.connection, pages=-1)
+    # The restored files hold what the backup held: their owner's only, as the backup was
+    # (SQLite's write-ahead log and its index, where the site uses WAL, too).
+    database = Path(connection.settings_dict["NAME"])
+    for path in (database, *(database.with_name(database.name + end) for end in ("-wal", "-shm"))):
+        if path.exists():
+            path.chmod(0o600)
 
 
 def restore_json(path: Path, using: str, force: bool) -> None:

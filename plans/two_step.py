@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import django_otp
 import segno
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +46,32 @@ def normalise_app_code(typed: str) -> str:
 
 def normalise_backup_code(typed: str) -> str:
     return re.sub(r"[\s-]", "", typed or "").lower()
+
+
+# Backup codes are kept as keyed hashes, never as typed: a backup of the database (or anyone
+# who reads its tables) holds no code that signs in. A keyed hash rather than a slow salted
+# one (a password's): it must fit django-otp's 16-character token column, and the key (from
+# SECRET_KEY, which is never in the database or its backups) is what keeps the codes' 40
+# random bits out of reach of a search. After SECRET_KEY is rotated, the codes made under a
+# key in SECRET_KEY_FALLBACKS still work.
+BACKUP_CODE_KEY_SALT = "mscp.two_step.backup_code"
+
+
+def hashed_backup_code(code: str, secret: str | None = None) -> str:
+    digest = salted_hmac(BACKUP_CODE_KEY_SALT, code, secret=secret, algorithm="sha256").digest()
+    return b32encode(digest).decode()[:16].lower()
+
+
+def stored_backup_code(device, code: str) -> str:
+    """What the user's backup-code device would hold for this typed code: its hash under
+    SECRET_KEY, or under a fallback key if one of those is there."""
+    hashes = [hashed_backup_code(code)] + [
+        hashed_backup_code(code, secret) for secret in settings.SECRET_KEY_FALLBACKS
+    ]
+    if device is not None and len(hashes) > 1:
+        held = device.token_set.filter(token__in=hashes).values_list("token", flat=True)
+        return held.first() or hashes[0]
+    return hashes[0]
 
 
 def is_on(user) -> bool:
@@ -161,7 +189,7 @@ def check_backup_code(user, typed: str) -> Check:
     with transaction.atomic():
         device = StaticDevice.objects.devices_for_user(user, confirmed=True)
         device = device.select_for_update().first()
-        return _check(device, normalise_backup_code(typed), BACKUP)
+        return _check(device, stored_backup_code(device, normalise_backup_code(typed)), BACKUP)
 
 
 def mark_verified(request, device) -> None:
@@ -208,7 +236,9 @@ def make_backup_codes(user) -> list[str]:
             device.save(update_fields=["confirmed"])
         device.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=device, token=hashed_backup_code(code)) for code in codes
+        )
         return codes
 
 

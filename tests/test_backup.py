@@ -427,6 +427,7 @@ def test_a_sqlite_backup_opens_holds_every_row_and_restores(committed, tmp_path)
     restored = restored_inventory(
         sqlite_url(tmp_path / "new.sqlite3"), tmp_path, ["restore", str(path)]
     )
+    assert stat.S_IMODE((tmp_path / "new.sqlite3").stat().st_mode) == 0o600
     assert_same_rows(restored, source)
     assert_everything_found(restored, committed)
 
