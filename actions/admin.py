@@ -1,13 +1,16 @@
+"""The site administrator's pages for actions' steps, progress updates, risks and outcomes.
+The action's own admin, with its spreadsheet import and export, is in reporting.admin: the
+layers put spreadsheets there."""
+
 from django.contrib import admin
-from import_export import fields, resources, widgets
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action, ProgressUpdate, Risk, Step
+from actions.models import Action, ProgressUpdate, Risk, Step, TimeframeFields
 from plans.badges import rating_swatch
-from plans.models import Outcome, RagRating, Theme
+from plans.models import Outcome
 
-TIMEFRAME_DERIVED = ["due_date", "starts_on", "recurrence", "timeframe_tbc"]
+# What the timeframe as written gives on every save: shown, never typed.
+TIMEFRAME_DERIVED = [field.name for field in TimeframeFields._meta.fields if not field.editable]
 
 
 class ActionInline(admin.StackedInline):
@@ -16,100 +19,6 @@ class ActionInline(admin.StackedInline):
     extra = 0
     show_change_link = True
     filter_horizontal = ["themes"]
-
-
-class StepInline(admin.StackedInline):
-    model = Step
-    fields = [("position", "label"), "text", ("lead", "timeframe"), "evidence", "note"]
-    extra = 0
-
-
-class ProgressUpdateInline(admin.TabularInline):
-    model = ProgressUpdate
-    fields = ["reported_on", "rating", "commentary", "evidence", "author"]
-    extra = 0
-    ordering = ["-reported_on", "-created_at"]
-    autocomplete_fields = ["author"]
-
-
-class ActionResource(resources.ModelResource):
-    """Actions as rows; themes by code, separated by commas. Imports validate every field."""
-
-    themes = fields.Field(
-        attribute="themes",
-        column_name="themes",
-        widget=widgets.ManyToManyWidget(Theme, field="code", separator=","),
-    )
-
-    class Meta:
-        model = Action
-        fields = [
-            "id",
-            "outcome",
-            "position",
-            "number",
-            "text",
-            "themes",
-            "lead",
-            "timeframe",
-            "outcome_measures",
-            "note",
-        ]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-
-class CurrentRatingFilter(admin.SimpleListFilter):
-    title = "current rating"
-    parameter_name = "rating"
-
-    def lookups(self, request, model_admin):
-        return [*RagRating.Scale.choices, ("none", "No update yet")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(current_scale__isnull=True)
-        if self.value():
-            return queryset.filter(current_scale=self.value())
-        return queryset
-
-
-@admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
-    resource_classes = [ActionResource]
-    list_display = ["number", "short_text", "lead", "timeframe", "due_date", "current_rating"]
-    list_display_links = ["number", "short_text"]
-    list_filter = [
-        "outcome__plan__group__partnership",
-        "outcome__plan",
-        CurrentRatingFilter,
-        "themes",
-        "recurrence",
-        "timeframe_tbc",
-    ]
-    search_fields = ["number", "text", "lead", "timeframe", "steps__text"]
-    list_select_related = ["outcome__plan"]
-    readonly_fields = TIMEFRAME_DERIVED
-    filter_horizontal = ["themes", "lead_people", "lead_groups", "lead_organisations"]
-    inlines = [StepInline, ProgressUpdateInline]
-    fieldsets = [
-        (None, {"fields": ["outcome", ("position", "number"), "text", "themes"]}),
-        ("Lead", {"fields": ["lead", "lead_people", "lead_groups", "lead_organisations"]}),
-        ("Timeframe", {"fields": ["timeframe", *TIMEFRAME_DERIVED]}),
-        ("More", {"fields": ["outcome_measures", "note"]}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_latest_update()
-
-    @admin.display(description="Action")
-    def short_text(self, obj):
-        return str(obj).removeprefix(obj.number).strip()
-
-    @admin.display(description="Rating", ordering="current_scale")
-    def current_rating(self, obj):
-        return rating_swatch(obj.current_rating_label, obj.current_rating_colour)
 
 
 @admin.register(Step)

@@ -189,7 +189,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Not its own formula escaping (it takes off one "=" and nothing else): the action admin's
+# export writes xlsx through reporting.cells, as every spreadsheet of the app (reporting.admin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # HTTPS. nginx terminates TLS (deploy/nginx-mscp.conf); these are on unless DEBUG, so the
 # development server keeps working on plain http://127.0.0.1:8000/.

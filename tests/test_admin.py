@@ -1,13 +1,16 @@
 """The admin lists, searches and edits every model; actions import and export."""
 
+import io
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from openpyxl import load_workbook
 from tablib import Dataset
 
-from actions.admin import ActionResource
 from actions.models import Action
+from reporting.admin import ActionResource
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,33 @@ def test_action_import_reports_bad_rows(demo):
     result = resource.import_data(data, dry_run=True)
     assert result.has_errors() or result.has_validation_errors()
     assert Action.objects.filter(number="9.9").count() == 0
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example", "Click")',
+    '==HYPERLINK("http://evil.example", "Click")',
+    '+HYPERLINK("http://evil.example", "Click")',
+    "-2+3+cmd|'/C calc'!A0",
+    "@SUM(1+1)*cmd|'/C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_the_admin_export_writes_every_hostile_text_as_text(admin_client):
+    """django-import-export's own escaping took off one "=" only: the rest stayed formulas."""
+    action = Action.objects.filter(outcome__plan__title__startswith="Effective").first()
+    for text in HOSTILE:
+        Action.objects.filter(pk=action.pk).update(text=text, lead=text)
+        url = reverse("admin:actions_action_export")
+        form = admin_client.get(url).context["form"]
+        assert form.fields["format"].choices == [("0", "xlsx")]  # no CSV: it cannot say "text"
+        fields = {name: "on" for name in form.fields if name.startswith("actionresource_")}
+        response = admin_client.post(url, {"format": "0", "resource": "0", **fields})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        headers = [cell.value for cell in sheet[1]]
+        row = next(r for r in sheet.iter_rows(min_row=2) if str(r[0].value) == str(action.pk))
+        for column in ("text", "lead"):
+            cell = row[headers.index(column)]
+            assert cell.data_type == "s" and cell.quotePrefix, (text, column)
+            assert cell.value in (text, text.replace("\r", "\n"))  # as typed (xlsx: CR is LF)
