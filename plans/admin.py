@@ -159,11 +159,17 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read only: the log is appended to by plans.audit and pruned by prune_audit, never
     edited here."""
 
-    list_display = ["at", "kind", "username", "partnership", "summary", "ip_address"]
+    list_display = ["at", "kind", "username", "partnership", "summary", "elsewhere", "ip_address"]
     list_filter = ["kind", "partnership"]
     search_fields = ["username", "summary", "path", "ip_address"]
     list_select_related = ["partnership"]
     date_hierarchy = "at"
+
+    # For a "not found": whether the id was another partnership's, which the partnership's
+    # own log does not say (plans.audit.not_in_partnership).
+    @admin.display(description="another partnership's", boolean=True)
+    def elsewhere(self, event):
+        return event.detail.get("elsewhere")
 
     def has_add_permission(self, request):
         return False

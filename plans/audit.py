@@ -183,19 +183,21 @@ def permission_denied(request, *, partnership, reason: str) -> None:
 
 
 def not_in_partnership(request, *, partnership, queryset, pk, path: str) -> None:
-    """A 404 for an object the user's partnership does not hold: another partnership's
-    (worth a look) or one that does not exist or was deleted (a stale link, usually)."""
+    """A 404 for an object the user's partnership does not hold. The partnership's own log
+    says "not found" and no more: whether the id is another partnership's (worth a look) or
+    one that does not exist or was deleted (a stale link, usually) is kept in the detail,
+    for the site's administrators (the admin shows it; the partnership's audit page does
+    not), so that a partnership's log never tells its staff which ids exist elsewhere."""
     if signed_in_user(request) is None:
         return
     model = queryset.model
     name = str(model._meta.verbose_name)
     elsewhere = model._base_manager.filter(pk=pk).exclude(**{path: partnership}).exists()
-    where = "of another partnership" if elsewhere else "that does not exist or was deleted"
     record(
         Kind.NOT_FOUND,
         request=request,
         partnership=partnership,
-        summary=f"Asked for {name} {pk}, {where}",
+        summary=f"Asked for {name} {pk}: not found",
         detail={"status": 404, "model": model._meta.label_lower, "pk": pk, "elsewhere": elsewhere},
     )
 

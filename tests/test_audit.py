@@ -133,7 +133,8 @@ def test_another_partnerships_object_is_recorded_as_a_404(client_for, personas):
     event = only(Kind.NOT_FOUND)
     assert (event.user, event.path, event.partnership) == (personas["staff"], address, merton())
     assert event.detail == {"status": 404, "model": "plans.plan", "pk": plan.pk, "elsewhere": True}
-    assert event.summary == f"Asked for plan {plan.pk}, of another partnership"
+    # Its staff are not told the id exists elsewhere: only the site's administrators are.
+    assert event.summary == f"Asked for plan {plan.pk}: not found"
 
 
 def test_a_deleted_object_is_a_404_but_not_another_partnerships(client_for):
@@ -142,7 +143,7 @@ def test_a_deleted_object_is_a_404_but_not_another_partnerships(client_for):
     assert client_for("staff").get(url("actions:detail", action.pk)).status_code == 404
     event = only(Kind.NOT_FOUND)
     assert event.detail["elsewhere"] is False
-    assert event.summary.endswith("that does not exist or was deleted")
+    assert event.summary == f"Asked for action {action.pk}: not found"
 
 
 def test_a_partnership_the_user_is_not_a_member_of_is_recorded_in_its_log(client_for, personas):
@@ -540,3 +541,14 @@ def test_changes_to_members_are_recorded(client_for, personas):
     assert changed.detail["now"] == {"role": "Chair or lead", "groups": ["ESS"]}
     assert changed.user == personas["staff"] and changed.partnership.slug == "merton"
     assert "board-persona" in removed.summary and "chair or lead, ESS" in removed.summary
+
+
+def test_the_site_administrators_see_that_the_id_was_another_partnerships(client, personas):
+    plan = medway_plan()
+    client.force_login(personas["staff"])
+    client.get(url("plans:plan", plan.pk))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:plans_auditevent_changelist"), {"kind": Kind.NOT_FOUND})
+    html = page.content.decode()
+    assert f"Asked for plan {plan.pk}: not found" in html
+    assert 'alt="True"' in html  # the admin's "another partnership's" column
