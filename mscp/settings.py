@@ -252,7 +252,9 @@ SESSION_COOKIE_AGE = MSCP_SESSION_MAX_AGE
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Wrong passwords and codes are forgotten when a sign-in is complete (password, and code if
+# two-step verification is on: plans.two_step.forget_failures), never at the password alone.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "front.views.sign_in.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plans.client_address.client_ip"
 AXES_VERBOSE = False  # no start-up banner in the output of every manage.py command

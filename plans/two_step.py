@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import django_otp
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -29,6 +30,7 @@ from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plans.client_address import client_ip
 from plans.models import Membership
 
 BACKUP_CODE_COUNT = 10
@@ -197,6 +199,22 @@ def mark_verified(request, device) -> None:
     from now on. The session key changes, as it did when the password was accepted."""
     request.session.cycle_key()
     django_otp.login(request, device)
+    forget_failures(request, request.user)
+
+
+def forget_failures(request, user) -> None:
+    """A sign-in is complete: the wrong passwords and codes before it no longer count towards
+    the lock-out. Only then, never at the password alone (AXES_RESET_ON_SUCCESS is off):
+    otherwise someone with the password could try four codes, give the password again, try
+    four more, and never be locked out."""
+    AxesProxyHandler.reset_attempts(ip_address=client_ip(request), username=user.get_username())
+
+
+def signed_in_with_password(sender, request, user, **kwargs) -> None:
+    """user_logged_in: for a user without two-step verification the password completes the
+    sign-in; for one with it, the code does (mark_verified)."""
+    if not is_on(user):
+        forget_failures(request, user)
 
 
 # --- Turning it on and off ---------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Backup codes are kept hashed: the database, and so every backup of it, holds none that
-signs in."""
+"""Two-step verification against someone who has the password: backup codes kept hashed
+(the database, and so every backup of it, holds none that signs in), and wrong codes that
+count towards the lock-out whatever the password does."""
 
 import gzip
 import importlib
@@ -7,10 +8,12 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
 from plans import two_step
 from tests.factories import UserFactory
+from tests.test_two_step import code_for, give_code, sign_in, turn_on, unthrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +68,54 @@ def test_the_migration_hashes_the_codes_kept_as_typed(user_with_codes):
         two_step.hashed_backup_code("abcd2345")
     ]
     assert two_step.check_backup_code(user, "abcd 2345").accepted
+
+
+def test_giving_the_password_again_never_forgets_wrong_codes(client, personas):
+    """Five wrong codes lock the sign-in out as five wrong passwords do, even when the
+    password is given again between them (it used to reset the count)."""
+    staff = personas["staff"]
+    turn_on(staff)
+    for wrong_codes in (2, 2):
+        assert sign_in(client, staff).status_code == 302
+        for _ in range(wrong_codes):
+            unthrottle(staff)
+            assert give_code(client, "000000").status_code == 200
+        client.post(reverse("logout"))
+    assert sign_in(client, staff).status_code == 302
+    unthrottle(staff)
+    response = give_code(client, "000000")  # the fifth
+    assert response.status_code == 429
+    assert "Sign-in locked for 30 minutes" in response.content.decode()
+    assert sign_in(client, staff).status_code == 429  # the right password is refused too
+
+
+def test_a_complete_sign_in_forgets_the_wrong_tries_before_it(client, personas):
+    staff = personas["staff"]
+    device, _ = turn_on(staff)
+    assert sign_in(client, staff).status_code == 302
+    for _ in range(4):
+        unthrottle(staff)
+        give_code(client, "000000")
+    unthrottle(staff)
+    assert give_code(client, code_for(device)).status_code == 302  # signed in
+    client.post(reverse("logout"))
+    assert sign_in(client, staff).status_code == 302
+    for _ in range(4):  # four more wrong ones do not lock: the count started again
+        unthrottle(staff)
+        assert give_code(client, "000000").status_code == 200
+
+
+def test_wrong_passwords_are_forgotten_once_signed_in_without_two_step(client, personas):
+    chair = personas["chair"]
+    for _ in range(4):
+        client.post(reverse("login"), {"username": chair.username, "password": "wrong"})
+    assert sign_in(client, chair).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(4):
+        assert (
+            client.post(
+                reverse("login"), {"username": chair.username, "password": "wrong"}
+            ).status_code
+            == 200
+        )
+    assert sign_in(client, chair).status_code == 302
