@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from actions import update_history
 from actions.timeframes import parse_timeframe
+from plans.fields import optional_user, rolled_forward_from
 from plans.models import (
     Group,
     Organisation,
@@ -20,6 +20,7 @@ from plans.models import (
     Theme,
     Tracked,
     TrackedQuerySet,
+    numbered,
 )
 
 
@@ -122,14 +123,8 @@ class Action(Tracked, TimeframeFields, LeadFields):
     )
     note = models.TextField(blank=True, help_text="Transcription note, e.g. on corrupted source.")
     position = models.PositiveIntegerField(default=0)
-    carried_from = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="carried_to",
-        help_text="The action of an earlier plan that this one continues (year-end roll-forward).",
+    carried_from = rolled_forward_from(
+        "The action of an earlier plan that this one continues (year-end roll-forward)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,9 +136,7 @@ class Action(Tracked, TimeframeFields, LeadFields):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        text = self.text or "(in parts: see its steps)"
-        text = text if len(text) <= 80 else text[:79] + "…"
-        return f"{self.number} {text}".strip()
+        return numbered(self.number, self.text or "(in parts: see its steps)")
 
     def save(self, *args, **kwargs):
         self.derive_timeframe()
@@ -197,8 +190,7 @@ class Step(Tracked, TimeframeFields, LeadFields):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
-        return f"{self.label} {text}".strip()
+        return numbered(self.label, self.text)
 
     def save(self, *args, **kwargs):
         self.derive_timeframe()
@@ -246,22 +238,10 @@ class ProgressUpdate(models.Model):
     rating = models.ForeignKey(RagRating, on_delete=models.PROTECT, related_name="updates")
     commentary = models.TextField()
     evidence = models.TextField(blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
-    )
+    author = optional_user("progress_updates")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACCEPTED)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reviewed_updates",
-    )
+    reviewed_by = optional_user("reviewed_updates")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     challenge = models.TextField(
         blank=True, help_text="The chair's reason for returning the update."
@@ -366,8 +346,7 @@ class Risk(Tracked):
         verbose_name_plural = "risk & challenge log"
 
     def __str__(self):
-        text = self.concern if len(self.concern) <= 80 else self.concern[:79] + "…"
-        return f"{self.number} {text}".strip()
+        return numbered(self.number, self.concern)
 
     def save(self, *args, **kwargs):
         self.due_date = parse_timeframe(self.by_when).due

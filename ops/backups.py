@@ -35,7 +35,7 @@ from django.core import serializers
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -94,6 +94,17 @@ class Result:
 
 
 # Small pure helpers ---------------------------------------------------------------------------
+
+
+def add_database_arguments(parser, *, program: str) -> None:
+    """The options manage.py backup and restore share: the database, and where the
+    PostgreSQL program they run is."""
+    parser.add_argument(
+        "--pg-bin",
+        metavar="DIR",
+        help=f"the directory of {program} (default: the PATH), e.g. /usr/lib/postgresql/16/bin",
+    )
+    parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
 
 def backup_models() -> list:

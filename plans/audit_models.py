@@ -2,11 +2,12 @@
 content are not copied here: django-simple-history already records each one, and the
 audit page reads both (front.views.audit)."""
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from plans.fields import optional_user
 
 
 # Outside AuditEvent (which names it Kind) only so that its Meta's constraint can list it.
@@ -47,13 +48,7 @@ class AuditEvent(models.Model):
     Kind = AuditKind
 
     at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="audit_events",
-    )
+    user = optional_user("audit_events")
     username = models.CharField(
         max_length=150, blank=True, help_text="As typed (failed sign-ins) or at the time."
     )

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from plans.fields import optional_user, rolled_forward_from
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
 
 # A partnership's pages are at /<slug>/: these are the site's own paths (mscp/urls.py, the
@@ -71,6 +73,21 @@ def readable_text_colour(background: str) -> str:
     return "#0b0c0c" if on_dark >= on_white else "#ffffff"
 
 
+def unique_in_partnership(kind: str, field: str) -> models.UniqueConstraint:
+    """No two of a partnership's rows of this kind share the field (the constraint is named
+    <kind>_<field>_unique_in_partnership)."""
+    return models.UniqueConstraint(
+        fields=["partnership", field], name=f"{kind}_{field}_unique_in_partnership"
+    )
+
+
+def numbered(number: str, text: str) -> str:
+    """How an outcome, action, step or risk is named in lists and the admin: its number (or
+    label) and its words, cut to 80 characters."""
+    text = text if len(text) <= 80 else text[:79] + "…"
+    return f"{number} {text}".strip()
+
+
 class Partnership(models.Model):
     """The tenant: every plan, person and rating belongs to exactly one partnership."""
 
@@ -130,11 +147,7 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "name"], name="organisation_name_unique_in_partnership"
-            )
-        ]
+        constraints = [unique_in_partnership("organisation", "name")]
 
     def __str__(self):
         return self.name
@@ -153,23 +166,15 @@ class Person(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="people",
+    user = optional_user(
+        "people",
         help_text="The sign-in of this person or post holder: 'my actions' finds what they lead.",
     )
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "name"], name="person_name_unique_in_partnership"
-            )
-        ]
+        constraints = [unique_in_partnership("person", "name")]
 
     def __str__(self):
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
@@ -197,12 +202,8 @@ class Group(Tracked):
     class Meta:
         ordering = ["partnership", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "name"], name="group_name_unique_in_partnership"
-            ),
-            models.UniqueConstraint(
-                fields=["partnership", "short_name"], name="group_short_name_unique_in_partnership"
-            ),
+            unique_in_partnership("group", "name"),
+            unique_in_partnership("group", "short_name"),
         ]
 
     def __str__(self):
@@ -270,11 +271,7 @@ class Theme(Tracked):
 
     class Meta:
         ordering = ["partnership", "position", "code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "code"], name="theme_code_unique_in_partnership"
-            )
-        ]
+        constraints = [unique_in_partnership("theme", "code")]
 
     def __str__(self):
         return self.short_name or self.name
@@ -328,11 +325,7 @@ class RagRating(Tracked):
 
     class Meta:
         ordering = ["partnership", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "label"], name="rating_label_unique_in_partnership"
-            )
-        ]
+        constraints = [unique_in_partnership("rating", "label")]
 
     def __str__(self):
         return self.label
@@ -380,14 +373,8 @@ class Plan(Tracked):
     )
     source = models.CharField(max_length=200, blank=True, help_text="The document it came from.")
     note = models.TextField(blank=True)
-    carried_from = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="carried_to",
-        help_text="The earlier plan whose unfinished actions were rolled forward into this one.",
+    carried_from = rolled_forward_from(
+        "The earlier plan whose unfinished actions were rolled forward into this one."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -465,8 +452,7 @@ class Outcome(Tracked):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
-        return f"{self.number} {text}".strip()
+        return numbered(self.number, self.text)
 
     def clean(self):
         if self.priority_id and self.priority.plan_id != self.plan_id:

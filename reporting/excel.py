@@ -343,38 +343,35 @@ def write_themes(sheet, row, pack: Pack) -> int:
     return row
 
 
-def write_exceptions(sheet, row, pack: Pack) -> int:
-    put(sheet, row, 1, "Exceptions: red, amber and overdue actions", font=HEADING)
-    exceptions = pack.exceptions
-    if not exceptions:
-        put(sheet, row + 1, 1, "No action is red, amber or overdue.")
-        return row + 1
+def action_rows(sheet, row, pack: Pack, lines, headings):
+    """The Summary's table of actions below its heading at row: the plan and the action, three
+    columns of the table's own (headings), then the lead, the action's words and its latest
+    commentary. Yields each row and its line, for the caller to fill columns 3 to 5."""
     header_row(
-        sheet,
-        row + 1,
-        [
-            "Plan",
-            "Action",
-            "Rating",
-            "Due date",
-            "Overdue",
-            "Lead",
-            "Action text",
-            "Latest commentary",
-        ],
+        sheet, row + 1, ["Plan", "Action", *headings, "Lead", "Action text", "Latest commentary"]
     )
     row += 1
-    for line in exceptions:
+    for line in lines:
         row += 1
         put(sheet, row, 1, plan_name(pack, line))
         put(sheet, row, 2, action_number(line))
-        put_rating(sheet, row, 3, line.rating)
-        put_date(sheet, row, 4, line.action.due_date)
-        put(sheet, row, 5, "Yes" if line.overdue else "No")
         put(sheet, row, 6, line.action.lead)
         put(sheet, row, 7, line.action.summary)
         put(sheet, row, 8, line.update.commentary if line.update else "")
-    return row
+        yield row, line
+
+
+def write_exceptions(sheet, row, pack: Pack) -> int:
+    put(sheet, row, 1, "Exceptions: red, amber and overdue actions", font=HEADING)
+    if not pack.exceptions:
+        put(sheet, row + 1, 1, "No action is red, amber or overdue.")
+        return row + 1
+    headings = ["Rating", "Due date", "Overdue"]
+    for at, line in action_rows(sheet, row, pack, pack.exceptions, headings):
+        put_rating(sheet, at, 3, line.rating)
+        put_date(sheet, at, 4, line.action.due_date)
+        put(sheet, at, 5, "Yes" if line.overdue else "No")
+    return at
 
 
 def write_changes(sheet, row, pack: Pack) -> int:
@@ -384,7 +381,6 @@ def write_changes(sheet, row, pack: Pack) -> int:
         else "the last meeting (none is recorded: first ratings are shown)"
     )
     put(sheet, row, 1, f"Changes since {since}", font=HEADING)
-    changed = pack.changed
     not_updated = len(pack.not_updated)
     row += 1
     put(
@@ -394,26 +390,14 @@ def write_changes(sheet, row, pack: Pack) -> int:
         f"{not_updated} action{'s' if not_updated != 1 else ''} not complete and not updated "
         "since the last meeting.",
     )
-    if not changed:
+    if not pack.changed:
         put(sheet, row + 1, 1, "No rating changed.")
         return row + 1
-    header_row(
-        sheet,
-        row + 1,
-        ["Plan", "Action", "Was", "Now", "Change", "Lead", "Action text", "Latest commentary"],
-    )
-    row += 1
-    for line in changed:
-        row += 1
-        put(sheet, row, 1, plan_name(pack, line))
-        put(sheet, row, 2, action_number(line))
+    for at, line in action_rows(sheet, row, pack, pack.changed, ["Was", "Now", "Change"]):
         if line.previous_rating:
-            put_rating(sheet, row, 3, line.previous_rating)
+            put_rating(sheet, at, 3, line.previous_rating)
         else:
-            put(sheet, row, 3, "–")
-        put_rating(sheet, row, 4, line.rating)
-        put(sheet, row, 5, change_text(line, pack))
-        put(sheet, row, 6, line.action.lead)
-        put(sheet, row, 7, line.action.summary)
-        put(sheet, row, 8, line.update.commentary if line.update else "")
-    return row
+            put(sheet, at, 3, "–")
+        put_rating(sheet, at, 4, line.rating)
+        put(sheet, at, 5, change_text(line, pack))
+    return at

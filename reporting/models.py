@@ -5,7 +5,18 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from plans.fields import optional_user
 from plans.models import Group, Partnership, Plan
+
+
+def error_only_when_failed(prefix: str, message: str) -> models.CheckConstraint:
+    """A failed row says why in its error (a line for the person waiting), and no other row
+    has one: for the things made or sent in the background, packs and reminders."""
+    return models.CheckConstraint(
+        condition=(Q(status="failed") & ~Q(error="")) | (~Q(status="failed") & Q(error="")),
+        name=f"{prefix}_error_only_when_failed",
+        violation_error_message=message,
+    )
 
 
 class Meeting(models.Model):
@@ -31,14 +42,7 @@ class Meeting(models.Model):
         null=True, blank=True, help_text="The deadline for updates, before the meeting."
     )
     locked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    locked_by = optional_user("+", editable=False)
 
     class Meta:
         ordering = ["-held_on"]
@@ -135,13 +139,7 @@ class StoredPack(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True)
     # In plain words, for the person waiting; the traceback goes to the log, never here.
     error = models.CharField(max_length=300, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = optional_user("+")
     # The pack of a locked period: served as it is, never made again, never pruned.
     kept = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -175,10 +173,8 @@ class StoredPack(models.Model):
                 name="stored_pack_rendering_has_started",
                 violation_error_message="A pack being made has a start time.",
             ),
-            models.CheckConstraint(
-                condition=(Q(status="failed") & ~Q(error="")) | (~Q(status="failed") & Q(error="")),
-                name="stored_pack_error_only_when_failed",
-                violation_error_message="A failed pack says why; no other pack has an error.",
+            error_only_when_failed(
+                "stored_pack", "A failed pack says why; no other pack has an error."
             ),
         ]
 
@@ -250,10 +246,8 @@ class Reminder(models.Model):
                 name="sent_reminder_has_a_time",
                 violation_error_message="A sent reminder says when it was sent.",
             ),
-            models.CheckConstraint(
-                condition=(Q(status="failed") & ~Q(error="")) | (~Q(status="failed") & Q(error="")),
-                name="reminder_error_only_when_failed",
-                violation_error_message="A failed reminder says why; no other one has an error.",
+            error_only_when_failed(
+                "reminder", "A failed reminder says why; no other one has an error."
             ),
         ]
 

@@ -10,9 +10,8 @@ file is readable by its owner only, and appears only once it is complete.
 """
 
 from django.core.management.base import BaseCommand
-from django.db import DEFAULT_DB_ALIAS
 
-from ops.backups import FORMAT_NAMES, human_size, make_backup
+from ops.backups import FORMAT_NAMES, add_database_arguments, human_size, make_backup
 
 
 class Command(BaseCommand):
@@ -32,12 +31,7 @@ class Command(BaseCommand):
             help="native (default): pg_dump's custom format on PostgreSQL, a copy of the file "
             "on SQLite; json: for any database, e.g. to move from SQLite to PostgreSQL",
         )
-        parser.add_argument(
-            "--pg-bin",
-            metavar="DIR",
-            help="the directory of pg_dump (default: the PATH), e.g. /usr/lib/postgresql/16/bin",
-        )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        add_database_arguments(parser, program="pg_dump")
 
     def handle(self, *args, destination, format, pg_bin, database, **options):
         result = make_backup(destination, fmt=format, using=database, pg_bin=pg_bin)

@@ -11,9 +11,8 @@ it. --force replaces everything in it with the backup, in one transaction.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import DEFAULT_DB_ALIAS
 
-from ops.backups import FORMAT_NAMES, restore_backup
+from ops.backups import FORMAT_NAMES, add_database_arguments, restore_backup
 
 
 class Command(BaseCommand):
@@ -26,12 +25,7 @@ class Command(BaseCommand):
             action="store_true",
             help="replace whatever the database holds with the backup (all of it is deleted)",
         )
-        parser.add_argument(
-            "--pg-bin",
-            metavar="DIR",
-            help="the directory of pg_restore (default: the PATH)",
-        )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        add_database_arguments(parser, program="pg_restore")
 
     def handle(self, *args, path, force, pg_bin, database, **options):
         result = restore_backup(Path(path), using=database, force=force, pg_bin=pg_bin)

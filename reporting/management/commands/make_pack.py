@@ -13,23 +13,16 @@ is reused rather than made again); a line per format says which stored pack hold
 Either way the command renders while it runs, without the background worker.
 """
 
-import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from plans.models import Partnership, Plan
+from reporting.management.arguments import iso_date
 from reporting.models import Meeting, StoredPack
 from reporting.pack_files import FORMATS, Subject, pack_file
 from reporting.stored_packs import render_stored_pack, request_stored_pack
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--as-at: {value!r} is not a date as YYYY-MM-DD") from error
 
 
 class Command(BaseCommand):
@@ -66,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError(f"No partnership has the slug {slug!r}")
         if meeting is not None and as_at:
             raise CommandError("A meeting's pack is as at its date: leave out --as-at")
-        day = iso_date(as_at) if as_at else timezone.localdate()
+        day = iso_date(as_at, option="--as-at") if as_at else timezone.localdate()
         if meeting is not None:
             found = (
                 Meeting.objects.select_related("group__partnership")

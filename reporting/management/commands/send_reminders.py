@@ -13,21 +13,15 @@ the command runs, and a failed one is tried again by the next run. deploy/README
 ("Reminders") has a systemd timer and a cron line for it.
 """
 
-import datetime
+from functools import partial
 
 from django.core.mail import get_connection
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from reporting import cycle_rules, reminders, update_cycle
+from reporting.management.arguments import iso_date
 from reporting.models import Reminder
-
-
-def iso_date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--today: {value!r} is not a date as YYYY-MM-DD") from error
 
 
 class Command(BaseCommand):
@@ -35,7 +29,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--today", type=iso_date, metavar="YYYY-MM-DD", help="act as on this day"
+            "--today",
+            type=partial(iso_date, option="--today"),
+            metavar="YYYY-MM-DD",
+            help="act as on this day",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="print who would get what, send nothing"
