@@ -206,7 +206,9 @@ def stored_pack_for_user(request, slug: str, pk: int, *, content: bool = False):
     plan is still live. Any member may have it, as any member may download packs; content:
     load the file too (it is left in the database otherwise)."""
     access = access_for(request, slug)
-    packs = StoredPack.objects.select_related("partnership", "meeting__group", "plan__group")
+    packs = StoredPack.objects.select_related(
+        "partnership", "meeting__group", "plan__group", "agency"
+    )
     packs = packs.filter(
         Q(meeting__isnull=True) | Q(meeting__group__deleted_at__isnull=True),
         Q(plan__isnull=True) | Q(plan__deleted_at__isnull=True),

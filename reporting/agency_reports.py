@@ -24,7 +24,6 @@ from actions.agencies import AgencyRole, agency_links, naming, role_counts, role
 from actions.models import Action
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import Organisation, Plan
-from reporting.cells import XLSX_CONTENT_TYPE
 from reporting.excel import (
     BOLD,
     DATETIME_FORMAT,
@@ -42,7 +41,6 @@ from reporting.excel import (
     set_widths,
     write_ratings_legend,
 )
-from reporting.pack_files import pack_filename
 from reporting.packs import ActionLine, Pack, build_pack
 
 
@@ -280,14 +278,3 @@ def render_agency_pdf(report: AgencyReport) -> bytes:
         string=agency_css(report), base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyURLFetcher()
     )
     return pdf.html_to_pdf(agency_html(report), stylesheets=[stylesheet])
-
-
-CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "pdf": "application/pdf"}
-
-
-def agency_report_file(agency: Organisation, as_at: datetime.date, fmt: str):
-    """(file name, content type, bytes) of the agency's report in fmt ("xlsx" or "pdf")."""
-    report = build_agency_report(agency, as_at)
-    content = render_agency_xlsx(report) if fmt == "xlsx" else render_agency_pdf(report)
-    filename = pack_filename(report.partnership, f"{agency.name} actions", as_at, fmt)
-    return filename, CONTENT_TYPES[fmt], content

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from plans.fields import optional_user
-from plans.models import Group, Partnership, Plan
+from plans.models import Group, Organisation, Partnership, Plan
 
 
 def error_only_when_failed(prefix: str, message: str) -> models.CheckConstraint:
@@ -79,9 +79,12 @@ RENDER_TIME_LIMIT = datetime.timedelta(minutes=10)
 
 
 class StoredPackQuerySet(models.QuerySet):
-    def for_subject(self, *, partnership, meeting, plan, format):
-        """Renders of one subject (a meeting's pack, a plan's, or every plan's) in one format."""
-        return self.filter(partnership=partnership, meeting=meeting, plan=plan, format=format)
+    def for_subject(self, *, partnership, meeting, plan, agency, format):
+        """Renders of one subject (a meeting's pack, a plan's, every plan's, or an agency's
+        report) in one format."""
+        return self.filter(
+            partnership=partnership, meeting=meeting, plan=plan, agency=agency, format=format
+        )
 
     def in_progress(self, now: datetime.datetime):
         """Queued or being made, and not past the time limit."""
@@ -122,12 +125,17 @@ class StoredPack(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="stored_packs"
     )
-    # What it covers: a meeting, a plan, or (neither) every live plan of the partnership.
+    # What it covers: a meeting, a plan, an agency, or (none) every live plan of the
+    # partnership.
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="stored_packs"
     )
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="stored_packs"
+    )
+    # An agency's report: the actions the partner agency leads or shares, as at a day.
+    agency = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     format = models.CharField(max_length=4, choices=Format)
     as_at = models.DateField(help_text="The day the actions are rated as at.")
@@ -158,9 +166,11 @@ class StoredPack(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(meeting__isnull=True) | Q(plan__isnull=True),
+                condition=Q(meeting__isnull=True, plan__isnull=True)
+                | Q(meeting__isnull=True, agency__isnull=True)
+                | Q(plan__isnull=True, agency__isnull=True),
                 name="stored_pack_covers_one_subject",
-                violation_error_message="A pack covers a meeting or a plan, not both.",
+                violation_error_message="A pack covers one of a meeting, a plan or an agency.",
             ),
             models.CheckConstraint(
                 condition=Q(status="ready", content__isnull=False, finished_at__isnull=False)

@@ -1,7 +1,7 @@
-"""What a pack covers and its file: a meeting's pack, a plan's or the whole partnership's
-(its Subject), its file name, and its rendering as PDF or Excel. Shared by the download
-views, the render task and the make_pack command, so a scheduled pack and a downloaded one
-are the same file."""
+"""What a pack covers and its file: a meeting's pack, a plan's, the whole partnership's or
+an agency's report (its Subject), its file name, and its rendering as PDF or Excel. Shared
+by the download views, the render task and the make_pack command, so a scheduled pack and a
+downloaded one are the same file."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.text import slugify
 
-from plans.models import Group, Partnership, Plan
+from plans.models import Group, Organisation, Partnership, Plan
+from reporting.agency_reports import (
+    AgencyReport,
+    build_agency_report,
+    render_agency_pdf,
+    render_agency_xlsx,
+)
 from reporting.cells import XLSX_CONTENT_TYPE
 from reporting.excel import render_pack_xlsx
 from reporting.models import Meeting, StoredPack
@@ -25,7 +31,9 @@ class PackFile:
     content: bytes
 
 
-def render_pack(pack: Pack, fmt: str) -> bytes:
+def render_pack(pack: Pack | AgencyReport, fmt: str) -> bytes:
+    if isinstance(pack, AgencyReport):
+        return render_agency_xlsx(pack) if fmt == "xlsx" else render_agency_pdf(pack)
     if fmt == "xlsx":
         return render_pack_xlsx(pack)
     if fmt == "pdf":
@@ -83,6 +91,10 @@ def plan_what(plan: Plan) -> str:
     return f"{plan.group.short_name} {plan.period}"
 
 
+def agency_what(agency: Organisation) -> str:
+    return f"{agency.name} actions"
+
+
 def partnership_pack(partnership: Partnership, as_at: datetime.date) -> tuple[Pack, str]:
     """Every live plan of the partnership as at a day, with changes since the last meeting
     of the board (or of any group, if the board has not met)."""
@@ -99,15 +111,17 @@ def partnership_pack(partnership: Partnership, as_at: datetime.date) -> tuple[Pa
 
 @dataclass(frozen=True)
 class Subject:
-    """What a pack covers: a meeting, a plan, or (neither) every live plan of the partnership."""
+    """What a pack covers: a meeting, a plan, an agency (its report), or (none of them) every
+    live plan of the partnership."""
 
     partnership: Partnership
     meeting: Meeting | None = None
     plan: Plan | None = None
+    agency: Organisation | None = None
 
     @classmethod
     def of(cls, stored: StoredPack) -> "Subject":
-        return cls(stored.partnership, stored.meeting, stored.plan)
+        return cls(stored.partnership, stored.meeting, stored.plan, stored.agency)
 
     def what(self) -> str:
         """What the pack covers, in its file name."""
@@ -115,17 +129,26 @@ class Subject:
             return meeting_what(self.meeting)
         if self.plan is not None:
             return plan_what(self.plan)
+        if self.agency is not None:
+            return agency_what(self.agency)
         return "all plans"
 
-    def pack(self, as_at: datetime.date) -> tuple[Pack, str]:
-        """The pack and what it covers; a meeting's is as at the meeting, whatever as_at says."""
+    def pack(self, as_at: datetime.date) -> tuple[Pack | AgencyReport, str]:
+        """The pack (an agency's: its report) and what it covers; a meeting's is as at the
+        meeting, whatever as_at says."""
         if self.meeting is not None:
             return meeting_pack(self.meeting)
         if self.plan is not None:
             return plan_pack(self.plan, as_at)
+        if self.agency is not None:
+            return build_agency_report(self.agency, as_at), agency_what(self.agency)
         return partnership_pack(self.partnership, as_at)
 
     def renders(self, fmt: str):
         return StoredPack.objects.for_subject(
-            partnership=self.partnership, meeting=self.meeting, plan=self.plan, format=fmt
+            partnership=self.partnership,
+            meeting=self.meeting,
+            plan=self.plan,
+            agency=self.agency,
+            format=fmt,
         )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Partnership
-from reporting.fingerprints import pack_fingerprint
+from reporting.fingerprints import fingerprint as fingerprint_of
 from reporting.models import RENDER_TIME_LIMIT, TOO_LONG, StoredPack
 from reporting.pack_files import FORMATS, Subject, meeting_what, pack_filename, render_pack
 from reporting.packs import Pack
@@ -31,6 +31,20 @@ RENDERED_IN_REQUEST = {"xlsx"}
 KEEP_RENDERS = 3
 
 
+# The renders one partnership may have queued or being made at once (each subject has at
+# most one: request_stored_pack), so that one partnership's burst of requests cannot fill
+# the worker's queue for everyone else.
+RENDERS_IN_FLIGHT = 10
+
+
+class TooManyRenders(Exception):
+    def __init__(self, partnership):
+        super().__init__(
+            f"{partnership.name} has {RENDERS_IN_FLIGHT} packs and reports being made already"
+        )
+        self.partnership = partnership
+
+
 class Requested(NamedTuple):
     stored: StoredPack
     created: bool
@@ -42,7 +56,8 @@ def request_stored_pack(
 ) -> Requested:
     """A stored render of the subject's pack as it would be made now: a ready one that says
     the same (its fingerprint matches), else one already queued or being made, else a new
-    queued one, with created=True and the fingerprint of the pack just built: the caller
+    queued one (TooManyRenders if the partnership has RENDERS_IN_FLIGHT on their way already),
+    with created=True and the fingerprint of the pack just built: the caller
     renders it (from that pack) or queues the task (reporting.tasks.start_render). A ready one
     comes with its content; the others without.
 
@@ -56,7 +71,7 @@ def request_stored_pack(
         fingerprint, as_at, what = "", meeting.held_on, meeting_what(meeting)
     else:
         pack, what = subject.pack(as_at)
-        fingerprint, as_at = pack_fingerprint(pack, fmt), pack.as_at
+        fingerprint, as_at = fingerprint_of(pack, fmt), pack.as_at
     renders = subject.renders(fmt).filter(as_at=as_at)
     with transaction.atomic():
         # One request at a time per partnership from here to the insert (a row lock; SQLite
@@ -71,10 +86,16 @@ def request_stored_pack(
         pending = pending.defer("content").first()
         if pending is not None:
             return Requested(pending, False, pack)
+        in_flight = StoredPack.objects.filter(partnership=subject.partnership).in_progress(
+            timezone.now()
+        )
+        if in_flight.count() >= RENDERS_IN_FLIGHT:
+            raise TooManyRenders(subject.partnership)
         stored = StoredPack.objects.create(
             partnership=subject.partnership,
             meeting=subject.meeting,
             plan=subject.plan,
+            agency=subject.agency,
             format=fmt,
             as_at=as_at,
             filename=pack_filename(subject.partnership, what, as_at, fmt),
@@ -131,7 +152,7 @@ def render_stored_pack(pk: int, *, limit: float | None = None, pack: Pack | None
         with time_limit(limit):
             if pack is None or not stored.fingerprint:
                 pack, what = Subject.of(stored).pack(stored.as_at)
-                fingerprint = pack_fingerprint(pack, stored.format)
+                fingerprint = fingerprint_of(pack, stored.format)
             else:
                 what, fingerprint = Subject.of(stored).what(), stored.fingerprint
             content = render_pack(pack, stored.format)

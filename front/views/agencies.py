@@ -17,9 +17,9 @@ from actions.agencies import (
     role_counts,
 )
 from front.access import access_for, agency_for_user
-from front.attachments import attachment
 from front.forms.base import DateInput, GovukForm
-from reporting.agency_reports import agency_report_file
+from front.views.meetings import pack_download
+from reporting.pack_files import Subject
 
 
 class AsAtForm(GovukForm, forms.Form):
@@ -92,20 +92,12 @@ def agency_detail(request, slug, pk):
 @require_GET
 @cache_control(private=True, no_store=True)
 def agency_report(request, slug, pk, fmt):
-    """The agency's actions as at today or ?as_at=YYYY-MM-DD, as an Excel or PDF file; made
-    while the browser waits (an agency's actions are few), and recorded in the audit log."""
+    """The agency's actions as at today or ?as_at=YYYY-MM-DD, as an Excel or PDF file, stored
+    and served as packs are (the PDF made by the background worker while a page waits)."""
     access, agency = agency_for_user(request, slug, int(pk))  # a re_path gives text
     form = AsAtForm(request.GET)
     if not form.is_valid():
         return agency_page(request, access, agency, form, status=400)
-    filename, content_type, content = agency_report_file(agency, form.cleaned_data["as_at"], fmt)
-    as_at = form.cleaned_data["as_at"].isoformat()
-    return attachment(
-        request,
-        access,
-        content,
-        filename=filename,
-        content_type=content_type,
-        obj=agency,
-        as_at=as_at,
-    )
+    subject = Subject(access.partnership, agency=agency)
+    as_at = form.cleaned_data["as_at"]
+    return pack_download(request, access, subject, fmt, obj=agency, as_at=as_at)

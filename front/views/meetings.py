@@ -19,7 +19,13 @@ from front.forms.meetings import MeetingForm
 from plans.models import RagRating
 from reporting.models import Meeting, StoredPack
 from reporting.pack_files import Subject, meeting_pack
-from reporting.stored_packs import RENDERED_IN_REQUEST, give_up, request_stored_pack
+from reporting.stored_packs import (
+    RENDERED_IN_REQUEST,
+    RENDERS_IN_FLIGHT,
+    TooManyRenders,
+    give_up,
+    request_stored_pack,
+)
 from reporting.tasks import start_render
 
 GET_POST = ["GET", "POST"]
@@ -133,13 +139,18 @@ def meeting_form_page(request, form, context, *, saved):
 # stays a link (bookmarkable, no form) without breaking what GET promises.
 
 
-def pack_download(request, access, subject: Subject, fmt: str, *, obj=None) -> HttpResponse:
-    """The pack's file if a stored one still says what the pack says; else a render is
-    queued (or made now) and the browser is sent to its page, which offers the file when
-    it is ready."""
-    stored, created, pack = request_stored_pack(
-        subject=subject, fmt=fmt, as_at=timezone.localdate(), user=request.user
-    )
+def pack_download(
+    request, access, subject: Subject, fmt: str, *, obj=None, as_at=None
+) -> HttpResponse:
+    """The pack's file (as at today, unless as_at says) if a stored one still says what the
+    pack says; else a render is queued (or made now: Excel) and the browser is sent to its
+    page, which offers the file when it is ready. The request never lays out a PDF."""
+    try:
+        stored, created, pack = request_stored_pack(
+            subject=subject, fmt=fmt, as_at=as_at or timezone.localdate(), user=request.user
+        )
+    except TooManyRenders as refused:
+        return too_many_renders(request, access, refused)
     if created:
         start_render(stored, pack)
         if stored.format in RENDERED_IN_REQUEST:
@@ -147,6 +158,15 @@ def pack_download(request, access, subject: Subject, fmt: str, *, obj=None) -> H
     if stored.status == StoredPack.Status.READY:
         return serve(request, access, stored, obj)
     return redirect(status_url(access.partnership.slug, stored, download=True))
+
+
+def too_many_renders(request, access, refused: TooManyRenders) -> HttpResponse:
+    return render(
+        request,
+        "reporting/too_many_renders.html",
+        {"access": access, "partnership": access.partnership, "limit": RENDERS_IN_FLIGHT},
+        status=429,
+    )
 
 
 def serve(request, access, stored: StoredPack, obj) -> HttpResponse:
@@ -239,7 +259,9 @@ def stored_pack(request, slug, pk):
 
 
 def pack_noun(stored: StoredPack) -> str:
-    return "PDF pack" if stored.format == StoredPack.Format.PDF else "Excel report"
+    if stored.format == StoredPack.Format.XLSX:
+        return "Excel report"
+    return "PDF report" if stored.agency is not None else "PDF pack"
 
 
 def covers(stored: StoredPack) -> str:
@@ -249,6 +271,8 @@ def covers(stored: StoredPack) -> str:
     as_at = f"as at {stored.as_at:%-d %B %Y}"
     if stored.plan is not None:
         return f"{stored.plan.title} {stored.plan.period}, {as_at}"
+    if stored.agency is not None:
+        return f"{stored.agency.name}: actions led and shared, {as_at}"
     return f"Every plan of {stored.partnership.name}, {as_at}"
 
 
@@ -258,6 +282,8 @@ def back_link(stored: StoredPack) -> tuple[str, str]:
         return "Back to the meeting", reverse("reporting:meeting", args=[slug, stored.meeting.pk])
     if stored.plan is not None:
         return "Back to the plan", reverse("plans:plan", args=[slug, stored.plan.pk])
+    if stored.agency is not None:
+        return "Back to the agency", reverse("actions:agency", args=[slug, stored.agency.pk])
     return "Back to meetings", reverse("reporting:meetings", args=[slug])
 
 
@@ -269,7 +295,7 @@ def stored_pack_file(request, slug, pk):
     access, stored = stored_pack_for_user(request, slug, pk, content=True)
     if stored.status != StoredPack.Status.READY:
         return redirect(status_url(slug, stored))
-    return serve(request, access, stored, stored.meeting or stored.plan)
+    return serve(request, access, stored, stored.meeting or stored.plan or stored.agency)
 
 
 @login_required
@@ -281,9 +307,12 @@ def stored_pack_retry(request, slug, pk):
     if stored.shown_status(timezone.now()) != StoredPack.Status.FAILED:
         return redirect(status_url(slug, stored))  # ready or on its way: nothing to try again
     give_up(stored)
-    again, created, pack = request_stored_pack(
-        subject=Subject.of(stored), fmt=stored.format, as_at=stored.as_at, user=request.user
-    )
+    try:
+        again, created, pack = request_stored_pack(
+            subject=Subject.of(stored), fmt=stored.format, as_at=stored.as_at, user=request.user
+        )
+    except TooManyRenders as refused:
+        return too_many_renders(request, access, refused)
     if created:
         start_render(again, pack)
     return redirect(status_url(slug, again, download=True))
