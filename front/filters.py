@@ -18,6 +18,19 @@ def live_steps(condition: Q):
     return Step.objects.live().filter(condition).values("action_id")
 
 
+def one_of(model, label, empty_label, **kwargs):
+    """A drop-down of one object; ActionFilter offers the partnership's objects."""
+    return django_filters.ModelChoiceFilter(
+        label=label, queryset=model.objects.none(), empty_label=empty_label, **kwargs
+    )
+
+
+def led_by(queryset, **lead):
+    """Actions led by a person or group, or with a live step they lead."""
+    led = Action.objects.filter(**lead).values("pk")
+    return queryset.filter(Q(pk__in=led) | Q(pk__in=live_steps(Q(**lead))))
+
+
 class FilterForm(GovukForm, forms.Form):
     pass
 
@@ -40,36 +53,11 @@ class ActionFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )
-    lead = django_filters.ModelChoiceFilter(
-        label="Lead (person or post)",
-        queryset=Person.objects.none(),
-        method="filter_lead",
-        empty_label="Anyone",
-    )
-    lead_group = django_filters.ModelChoiceFilter(
-        label="Lead group",
-        queryset=Group.objects.none(),
-        method="filter_lead_group",
-        empty_label="Any group",
-    )
-    group = django_filters.ModelChoiceFilter(
-        label="Plan owned by",
-        queryset=Group.objects.none(),
-        field_name="outcome__plan__group",
-        empty_label="Any group",
-    )
-    plan = django_filters.ModelChoiceFilter(
-        label="Plan",
-        queryset=Plan.objects.none(),
-        field_name="outcome__plan",
-        empty_label="Any plan",
-    )
-    priority = django_filters.ModelChoiceFilter(
-        label="Priority",
-        queryset=Priority.objects.none(),
-        field_name="outcome__priority",
-        empty_label="Any priority",
-    )
+    lead = one_of(Person, "Lead (person or post)", "Anyone", method="filter_lead")
+    lead_group = one_of(Group, "Lead group", "Any group", method="filter_lead_group")
+    group = one_of(Group, "Plan owned by", "Any group", field_name="outcome__plan__group")
+    plan = one_of(Plan, "Plan", "Any plan", field_name="outcome__plan")
+    priority = one_of(Priority, "Priority", "Any priority", field_name="outcome__priority")
     due_before = django_filters.DateFilter(
         label="Due on or before", field_name="due_date", lookup_expr="lte", widget=DateInput
     )
@@ -130,12 +118,10 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(overdue_q(timezone.localdate())) if value else queryset
 
     def filter_lead(self, queryset, name, person):
-        led = Action.objects.filter(lead_people=person).values("pk")
-        return queryset.filter(Q(pk__in=led) | Q(pk__in=live_steps(Q(lead_people=person))))
+        return led_by(queryset, lead_people=person)
 
     def filter_lead_group(self, queryset, name, group):
-        led = Action.objects.filter(lead_groups=group).values("pk")
-        return queryset.filter(Q(pk__in=led) | Q(pk__in=live_steps(Q(lead_groups=group))))
+        return led_by(queryset, lead_groups=group)
 
     def filter_not_updated_since(self, queryset, name, value):
         return queryset.filter(not_updated_q(value))

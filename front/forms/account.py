@@ -10,20 +10,28 @@ from plans import two_step
 APP_CODE_ERROR = "Enter the 6-digit code your authenticator app shows"
 
 
+def code_input(css_class, **attrs):
+    """A box for a one-time code: offered from the phone's autofill, never spell-checked or
+    capitalised."""
+    return forms.TextInput(
+        attrs={
+            "class": css_class,
+            "autocomplete": "one-time-code",
+            **attrs,
+            "spellcheck": "false",
+            "autocapitalize": "off",
+        }
+    )
+
+
 def app_code_field(label="Code from your authenticator app", **kwargs):
     return forms.CharField(
         label=label,
         max_length=20,
         strip=True,
         error_messages={"required": APP_CODE_ERROR},
-        widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input--width-5 govuk-input--extra-letter-spacing",
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
+        widget=code_input(
+            "govuk-input--width-5 govuk-input--extra-letter-spacing", inputmode="numeric"
         ),
         **kwargs,
     )
@@ -56,14 +64,7 @@ class SignInCodeForm(GovukForm, forms.Form):
         max_length=20,
         help_text="One of the backup codes you saved when you turned on two-step "
         "verification: 8 letters and numbers, for example abcd 2345",
-        widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input--width-10",
-                "autocomplete": "one-time-code",
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+        widget=code_input("govuk-input--width-10"),
     )
 
     def clean_code(self):

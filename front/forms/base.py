@@ -110,3 +110,10 @@ def partnership_groups(partnership, *, current=None):
     if current is not None:
         live |= Q(pk=current.pk)
     return groups.filter(live)
+
+
+def offer_groups(field, partnership, *, current=None):
+    """Make field a choice of the partnership's groups that own plans (partnership_groups)."""
+    field.queryset = partnership_groups(partnership, current=current)
+    field.empty_label = "Choose a group"
+    field.error_messages["invalid_choice"] = "Choose one of the partnership's groups"

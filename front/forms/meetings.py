@@ -1,6 +1,6 @@
 from django import forms
 
-from front.forms.base import DateInput, GovukForm, partnership_groups
+from front.forms.base import DateInput, GovukForm, offer_groups
 from reporting import cycle_rules, meeting_dates
 from reporting.models import Meeting
 from reporting.update_cycle import period_of
@@ -39,10 +39,7 @@ class MeetingForm(GovukForm, forms.ModelForm):
             "reporting_period": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
         }
         error_messages = {
-            "group": {
-                "required": "Choose the group that meets",
-                "invalid_choice": "Choose one of the partnership's groups",
-            },
+            "group": {"required": "Choose the group that meets"},
             "held_on": {
                 "required": "Enter the date of the meeting",
                 "invalid": "Enter a real date",
@@ -55,8 +52,7 @@ class MeetingForm(GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         current = self.instance.group if self.instance.group_id else None
-        self.fields["group"].queryset = partnership_groups(partnership, current=current)
-        self.fields["group"].empty_label = "Choose a group"
+        offer_groups(self.fields["group"], partnership, current=current)
         self.fields["updates_open_on"].help_text = (
             "The day leads are first emailed for their updates. Leave blank for "
             f"{days(partnership.updates_open_days)} before the meeting."
@@ -128,11 +124,7 @@ class CalendarForm(GovukForm, forms.Form):
     group = forms.ModelChoiceField(
         queryset=None,
         label="Group that meets",
-        empty_label="Choose a group",
-        error_messages={
-            "required": "Choose the group that meets",
-            "invalid_choice": "Choose one of the partnership's groups",
-        },
+        error_messages={"required": "Choose the group that meets"},
     )
     dates = forms.CharField(
         label="Dates of the meetings",
@@ -144,7 +136,7 @@ class CalendarForm(GovukForm, forms.Form):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        self.fields["group"].queryset = partnership_groups(partnership)
+        offer_groups(self.fields["group"], partnership)
         self.fields["dates"].help_text = (
             "One a line, for example 15/09/2024, 15 September 2024 or 2024-09-15. Each "
             f"meeting's updates open {days(partnership.updates_open_days)} before it and are "

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator
 
-from front.forms.base import DateInput, EditForm, GovukForm, check_unique, partnership_groups
+from front.forms.base import DateInput, EditForm, GovukForm, check_unique, offer_groups
 from plans.models import (
     Group,
     Outcome,
@@ -55,10 +55,7 @@ class PlanForm(EditForm):
             "title": forms.TextInput(attrs={"spellcheck": "true"}),
         }
         error_messages = {
-            "group": {
-                "required": "Choose the group that owns the plan",
-                "invalid_choice": "Choose one of the partnership's groups",
-            },
+            "group": {"required": "Choose the group that owns the plan"},
             "title": {"required": "Enter the plan's title"},
             "period": {"required": "Enter the period the plan covers, for example 2024-25"},
             "status": {"required": "Choose the plan's status"},
@@ -68,8 +65,7 @@ class PlanForm(EditForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.group if self.instance.group_id else None
-        self.fields["group"].queryset = partnership_groups(partnership, current=current)
-        self.fields["group"].empty_label = "Choose a group"
+        offer_groups(self.fields["group"], partnership, current=current)
 
     def clean(self):
         cleaned = super().clean()
