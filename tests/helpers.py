@@ -3,6 +3,9 @@
 by name, when an update was entered, and what each persona is answered."""
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +23,22 @@ STAFF_ONLY = {"staff": 200, "chair": 403, "board": 403, "outsider": 404, "anonym
 READ = {"staff": 200, "chair": 200, "board": 200, "outsider": 404, "anonymous": 302}
 NOWHERE = {"staff": 404, "chair": 404, "board": 404, "outsider": 404, "anonymous": 302}
 PERSONAS = list(STAFF_ONLY)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_here(args: list[str], env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
+    """This interpreter with args (a script, -c code, manage.py ...), from the repository's
+    root, with env as its whole environment; its output captured as text, never raising on
+    failure (the caller checks returncode)."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def url(name, *args, slug="merton"):

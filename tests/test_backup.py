@@ -25,7 +25,6 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 import uuid
 from contextlib import closing
 from pathlib import Path
@@ -51,6 +50,7 @@ from plans.models import Group, Membership, Partnership, Plan
 from reporting.models import Meeting
 from tests.demo_snapshot import restore_demo
 from tests.factories import UserFactory
+from tests.helpers import run_here
 
 # On both databases (scripts/test): backup and restore: each database has its own native format.
 pytestmark = pytest.mark.both_databases
@@ -179,15 +179,7 @@ def manage(database_url: str, *commands: list[str]) -> subprocess.CompletedProce
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "mscp.settings_test",
     }
-    return subprocess.run(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", script, json.dumps([list(c) for c in commands])],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return run_here(["-c", script, json.dumps([list(c) for c in commands])], env, timeout=600)
 
 
 def restored_inventory(database_url: str, tmp_path: Path, *commands: list[str]) -> dict:

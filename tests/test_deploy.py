@@ -5,16 +5,14 @@ import json
 import re
 import runpy
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from gunicorn.config import KNOWN_SETTINGS
 
 from front.views.imports import MAX_REQUEST_BYTES
+from tests.helpers import ROOT, run_here
 
-ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 
 
@@ -32,27 +30,15 @@ def production_env(tmp_path, **extra) -> dict:
     }
 
 
-def run(args, env, timeout=120):
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def run_python(code: str, env: dict) -> dict:
     """Run code with Django set up under env; it prints one JSON object, returned here."""
-    result = run(["-c", f"import django, json\ndjango.setup()\n{code}"], env)
+    result = run_here(["-c", f"import django, json\ndjango.setup()\n{code}"], env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_check_deploy_finds_nothing_with_production_settings(tmp_path):
-    result = run(
+    result = run_here(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
     )
     output = result.stdout + result.stderr
@@ -155,7 +141,7 @@ def test_collectstatic_works_with_the_production_storage(tmp_path):
     env = production_env(
         tmp_path, DJANGO_SETTINGS_MODULE="collect_settings", PYTHONPATH=str(tmp_path)
     )
-    result = run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    result = run_here(["manage.py", "collectstatic", "--noinput", "-v0"], env)
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     assert "build/app.css" in manifest["paths"]

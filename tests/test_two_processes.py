@@ -17,13 +17,13 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT, run_here
+
 CHAIRS = 40
 ADMIN_WRITES = 6
 PDF_REQUESTS = 3
@@ -88,17 +88,10 @@ def site(tmp_path):
         "DJANGO_LOG_LEVEL": "WARNING",
     }
 
-    def manage(*args, **kwargs):
-        return subprocess.run(  # noqa: S603 - our own manage.py
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=PATIENCE,
-            **kwargs,
-        ).stdout
+    def manage(*args):
+        result = run_here(["manage.py", *args], env, timeout=PATIENCE)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
 
     manage("migrate", "--noinput", "-v0")
     manage("load_demo")
