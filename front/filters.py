@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actions.models import Action, Step
 from actions.queries import not_updated_q, overdue_q
-from front.forms.base import DateInput, GovukForm
+from front.forms.base import DayField, GovukForm, IdsInRange
 from plans.models import Group, Person, Plan, Priority, RagRating, Theme
 
 NO_RATING = "none"
@@ -16,6 +16,18 @@ NO_RATING = "none"
 def live_steps(condition: Q):
     """The ids of actions with a live (not deleted) step matching the condition."""
     return Step.objects.live().filter(condition).values("action_id")
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
+class ObjectsField(IdsInRange, django_filters.fields.ModelMultipleChoiceField):
+    pass
+
+
+class ObjectsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ObjectsField
 
 
 def one_of(model, label, empty_label, **kwargs):
@@ -46,7 +58,7 @@ class ActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Overdue only", widget=forms.CheckboxInput, method="filter_overdue"
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = ObjectsFilter(
         label="Theme",
         queryset=Theme.objects.none(),
         field_name="themes",
@@ -58,12 +70,8 @@ class ActionFilter(django_filters.FilterSet):
     group = one_of(Group, "Plan owned by", "Any group", field_name="outcome__plan__group")
     plan = one_of(Plan, "Plan", "Any plan", field_name="outcome__plan")
     priority = one_of(Priority, "Priority", "Any priority", field_name="outcome__priority")
-    due_before = django_filters.DateFilter(
-        label="Due on or before", field_name="due_date", lookup_expr="lte", widget=DateInput
-    )
-    not_updated_since = django_filters.DateFilter(
-        label="Not updated since", method="filter_not_updated_since", widget=DateInput
-    )
+    due_before = DayFilter(label="Due on or before", field_name="due_date", lookup_expr="lte")
+    not_updated_since = DayFilter(label="Not updated since", method="filter_not_updated_since")
 
     class Meta:
         model = Action

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Risk, Step
-from front.forms.base import DateInput, EditForm, GovukForm
+from front.forms.base import EditForm, GovukForm, IdsInRange, PastDayField
 from plans.models import RagRating, Theme
 
 
@@ -40,14 +40,15 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
         widgets = {
             "commentary": forms.Textarea(attrs={"rows": 4}),
             "evidence": forms.Textarea(attrs={"rows": 3}),
-            "reported_on": DateInput,
         }
+        field_classes = {"reported_on": PastDayField}
         error_messages = {
             "rating": {"required": "Choose a rating"},
             "commentary": {"required": "Enter a line of commentary"},
             "reported_on": {
                 "required": "Enter the date of this update",
                 "invalid": "Enter a real date",
+                "too_late": "The date of this update cannot be in the future",
             },
         }
 
@@ -62,14 +63,8 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
         field.widget.choices = field.choices
         self.fields["reported_on"].initial = timezone.localdate
 
-    def clean_reported_on(self):
-        reported_on = self.cleaned_data["reported_on"]
-        if reported_on > timezone.localdate():
-            raise forms.ValidationError("The date of this update cannot be in the future")
-        return reported_on
 
-
-class ThemeCheckboxes(forms.ModelMultipleChoiceField):
+class ThemeCheckboxes(IdsInRange, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code}) {obj.name}"
 

@@ -2,8 +2,12 @@
 version an edit form was loaded at (a stale save is refused: plans.staff_writes), uniqueness
 within a partnership, and the groups a partnership's plans and members belong to."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from plans.models import Group
 
@@ -24,6 +28,71 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+# The days the app works with. Python's dates run from year 1 to 9999, and a day at either
+# end breaks arithmetic on it (the audit log's "to" day plus one); no plan, update or meeting
+# is from before 2000, and none is planned more than ten years ahead.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_day() -> datetime.date:
+    return datetime.date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
+
+
+class DayField(forms.DateField):
+    """A date within the days the app works with, typed as the date input sends it. A form
+    may word the refusals (error_messages "too_early" and "too_late")."""
+
+    widget = DateInput
+    default_error_messages = {
+        "too_early": "Enter a date from %(earliest)s to %(latest)s",
+        "too_late": "Enter a date from %(earliest)s to %(latest)s",
+    }
+
+    def latest(self) -> datetime.date:
+        return latest_day()
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        latest = self.latest()
+        years = {"earliest": EARLIEST_DAY.year, "latest": latest.year}
+        if value < EARLIEST_DAY:
+            raise ValidationError(self.error_messages["too_early"], "too_early", years)
+        if value > latest:
+            raise ValidationError(self.error_messages["too_late"], "too_late", years)
+
+
+class PastDayField(DayField):
+    """A day from 2000 to today."""
+
+    default_error_messages = {"too_late": "Enter today or a day in the past"}
+
+    def latest(self) -> datetime.date:
+        return timezone.localdate()
+
+
+# The largest id the database holds (a 64-bit integer). A larger one in an address names
+# nothing, and SQLite cannot even compare it (OverflowError): refused before the query.
+LARGEST_ID = 2**63 - 1
+
+
+class IdsInRange:
+    """Mixin for a choice of several objects by id (a ModelMultipleChoiceField): an id out of
+    the database's range is refused as any unknown one is."""
+
+    def clean(self, value):
+        for pk in value or []:
+            if str(pk).isdigit() and int(pk) > LARGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
 
 
 class GovukForm:

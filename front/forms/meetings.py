@@ -1,6 +1,6 @@
 from django import forms
 
-from front.forms.base import DateInput, GovukForm, offer_groups
+from front.forms.base import DayField, GovukForm, offer_groups
 from reporting import cycle_rules, meeting_dates
 from reporting.models import Meeting
 from reporting.update_cycle import period_of
@@ -31,10 +31,8 @@ class MeetingForm(GovukForm, forms.ModelForm):
             "title": "For example, Full Partnership – September. Leave blank for the group's name.",
             "reporting_period": "For example, Quarter 2, 2024-25.",
         }
+        field_classes = dict.fromkeys(["held_on", "updates_open_on", "updates_due_on"], DayField)
         widgets = {
-            "held_on": DateInput,
-            "updates_open_on": DateInput,
-            "updates_due_on": DateInput,
             "title": forms.TextInput(attrs={"spellcheck": "true"}),
             "reporting_period": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
         }

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator
 
-from front.forms.base import DateInput, EditForm, GovukForm, check_unique, offer_groups
+from front.forms.base import DayField, EditForm, GovukForm, check_unique, offer_groups
 from plans.models import (
     Group,
     Outcome,
@@ -48,9 +48,9 @@ class PlanForm(EditForm):
             "outcome_label": "For example, Impact statement. Leave blank for 'Outcome'.",
             "action_label": "For example, What we will do. Leave blank for 'Action'.",
         }
+        field_classes = {"agreed_on": DayField}
         widgets = {
             "status": forms.RadioSelect,
-            "agreed_on": DateInput,
             "introduction": forms.Textarea(attrs={"rows": 5}),
             "title": forms.TextInput(attrs={"spellcheck": "true"}),
         }

@@ -17,7 +17,7 @@ from actions.agencies import (
     role_counts,
 )
 from front.access import access_for, agency_for_user
-from front.forms.base import DateInput, GovukForm
+from front.forms.base import GovukForm, PastDayField
 from front.views.meetings import pack_download
 from reporting.pack_files import Subject
 
@@ -25,20 +25,16 @@ from reporting.pack_files import Subject
 class AsAtForm(GovukForm, forms.Form):
     """The day an agency's report rates its actions as at (today when not given)."""
 
-    as_at = forms.DateField(
+    as_at = PastDayField(
         label="Ratings as at",
         required=False,
         input_formats=["%Y-%m-%d"],  # what the date input sends, and the address shows
-        widget=DateInput,
         help_text="Leave blank for today. For the annual report, for example, 31 March.",
         error_messages={"invalid": "Enter a real date, for example 2025-03-31"},
     )
 
     def clean_as_at(self):
-        day = self.cleaned_data["as_at"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError("Enter today or a day in the past")
-        return day or timezone.localdate()
+        return self.cleaned_data["as_at"] or timezone.localdate()
 
 
 @login_required

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET
 
 from actions.models import Action, ProgressUpdate, Risk, Step
 from front.access import access_for
-from front.forms.base import DateInput, GovukForm
+from front.filters import DayFilter
+from front.forms.base import GovukForm
 from front.views.settings import list_page
 from plans.models import (
     AuditEvent,
@@ -90,8 +91,8 @@ class AuditFilter(django_filters.FilterSet):
         empty_label="Anyone",
         method="filter_user",
     )
-    since = django_filters.DateFilter(label="From", widget=DateInput, method="filter_since")
-    until = django_filters.DateFilter(label="To", widget=DateInput, method="filter_until")
+    since = DayFilter(label="From", method="filter_since")
+    until = DayFilter(label="To", method="filter_until")
 
     class Meta:
         model = AuditEvent
