@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mscp.sessions.SessionTimeoutMiddleware",
+    # More than MSCP_WRITES_PER_MINUTE saves by one person in a minute: refused (a script).
+    "front.write_limit.WriteLimitMiddleware",
     # A user with two-step verification on who has given the password but not yet the code
     # reaches the code page and sign-out only, and no other page (the admin's included).
     "plans.two_step.TwoStepMiddleware",
@@ -238,6 +240,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A session ends after MSCP_SESSION_IDLE_TIMEOUT seconds without a request, and in any
 # case MSCP_SESSION_MAX_AGE seconds after sign-in (mscp.sessions): a board member's laptop
 # left open in a meeting room does not stay signed in.
+# How many saves (form posts) one person may make in a minute: far more than anyone makes
+# by hand (a business support officer moving items up a list makes one a second at most),
+# so only a script meets it (front.write_limit). 0: no limit.
+MSCP_WRITES_PER_MINUTE = env_int("MSCP_WRITES_PER_MINUTE", 40)
 MSCP_SESSION_IDLE_TIMEOUT = env_int("MSCP_SESSION_IDLE_TIMEOUT", 30 * 60)
 MSCP_SESSION_MAX_AGE = env_int("MSCP_SESSION_MAX_AGE", 10 * 60 * 60)
 SESSION_COOKIE_AGE = MSCP_SESSION_MAX_AGE

@@ -19,6 +19,7 @@ from plans.models import (
     Priority,
     RagRating,
     Theme,
+    WriteCount,
 )
 
 
@@ -154,8 +155,21 @@ class PriorityAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the app keeps by itself: listed and read here, never added, edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read only: the log is appended to by plans.audit and pruned by prune_audit, never
     edited here."""
 
@@ -171,14 +185,15 @@ class AuditEventAdmin(admin.ModelAdmin):
     def elsewhere(self, event):
         return event.detail.get("elsewhere")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(WriteCount)
+class WriteCountAdmin(ReadOnlyAdmin):
+    """Who saved how often in a minute (plans.write_limits): a script using someone's sign-in
+    shows here as a count near or past the limit."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["minute", "user", "count"]
+    list_select_related = ["user"]
+    ordering = ["-minute", "-count"]
 
 
 class AuditedDeviceDeletes:

@@ -466,3 +466,4 @@ class Outcome(Tracked):
 
 
 from plans.audit_models import AuditEvent  # noqa: E402, F401 - the audit log's model, kept apart
+from plans.write_limits import WriteCount  # noqa: E402, F401 - the limit on saves, kept apart
