@@ -1,13 +1,15 @@
 """What every editing page does the same way: find the object for staff, save a form
 without losing someone else's change, confirm a delete and offer its undo, move in a list."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from actions.models import Action, Risk, Step
 from front.access import access_for, object_in_partnership
@@ -36,12 +38,33 @@ def staff_access(request, slug):
 
 
 def staff_object(request, slug, queryset, pk):
-    """(access, obj) for a live object of the user's partnership: 404 elsewhere, 403 unless
-    the user is business support staff."""
+    """(access, obj) for an object of queryset in the user's partnership: 404 elsewhere,
+    403 unless the user is business support staff."""
     access = access_for(request, slug)
-    obj = object_in_partnership(access, queryset.live(), pk)
+    obj = object_in_partnership(access, queryset, pk)
     access.require_edit()
     return access, obj
+
+
+def staff_view(queryset=None, *, methods=("GET", "POST")):
+    """Make view(request, access[, obj], ...) a view for signed-in business support staff,
+    answering only the given methods. It gets the user's access in place of the URL's slug
+    and, given a queryset, the object of it the URL's pk names in place of the pk (404 in
+    another partnership, 403 unless staff: staff_object)."""
+
+    def decorate(view):
+        @login_required
+        @require_http_methods(list(methods))
+        @wraps(view)
+        def staff_only(request, slug, **kwargs):
+            if queryset is None:
+                return view(request, staff_access(request, slug), **kwargs)
+            pk = kwargs.pop("pk")
+            return view(request, *staff_object(request, slug, queryset, pk), **kwargs)
+
+        return staff_only
+
+    return decorate
 
 
 def describe(obj) -> str:
@@ -129,6 +152,7 @@ def form_page(
     context,
     *,
     saved=None,
+    next_step="",
     redirect_to=None,
     before_save=None,
     after_save=None,
@@ -137,17 +161,24 @@ def form_page(
     """GET shows the form; a valid POST saves it, says so and redirects; otherwise the form
     is shown again with its errors and everything the user typed.
 
-    saved(obj) is the success message ("Saved action 1.2." unless given); redirect_to(obj)
-    the address to go to next (the page the object is seen on unless given).
+    saved(obj) is the success message: unless given, "Added action 1.2." or "Saved action
+    1.2.", then next_step (what the user might do next) if any. redirect_to(obj) is the
+    address to go to next (the page the object is seen on unless given). An edit's Cancel
+    goes back to that page unless the context says where.
     """
     slug = context["partnership"].slug
-    saved = saved or (lambda obj: f"Saved {describe(obj)}.")
+    adding = form.instance.pk is None
+    verb = "Added" if adding else "Saved"
+    saved = saved or (lambda obj: f"{verb} {describe(obj)}. {next_step}".strip())
     redirect_to = redirect_to or (lambda obj: page_of(obj, slug))
+    if not (adding or context.get("cancel_url")):
+        context["cancel_url"] = page_of(form.instance, slug)
     if request.method == "POST" and form.is_valid():
         try:
             obj = save_form(form, before_save=before_save, after_save=after_save)
         except StaleEdit as stale:
-            context["saved_now"] = refuse_stale(form, stale, context.get("noun", "item"))
+            noun = context.get("noun") or form.instance.kind_name()
+            context["saved_now"] = refuse_stale(form, stale, noun)
         else:
             messages.success(request, saved(obj))
             return redirect(redirect_to(obj))
@@ -206,40 +237,30 @@ def move_and_return(request, obj, access, *, back_to=None):
     return redirect(back_to or page_of(obj, access.partnership.slug))
 
 
-def delete_view(queryset, page=None):
-    """The view that deletes an object of queryset (staff only): a confirmation page, then
-    a soft delete with an undo. page(access, obj) gives the page's context (page_context);
-    by default it asks "Delete action 1.2?" with no breadcrumbs."""
+def delete_view(queryset, crumbs=None, **words):
+    """The view that deletes an object of queryset (staff only): a page that asks "Delete
+    action 1.2?", then a soft delete with an undo. crumbs(access, obj) gives the page's
+    breadcrumbs (none unless given); words go to page_context, e.g. consequences."""
 
-    def default_page(access, obj):
-        return page_context(access, **delete_words(access, obj))
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def delete_object(request, slug, pk):
-        access, obj = staff_object(request, slug, queryset, pk)
-        return delete_page(request, obj, access, (page or default_page)(access, obj))
+    @staff_view(queryset)
+    def delete_object(request, access, obj):
+        context = page_context(
+            access,
+            title=f"Delete {describe(obj)}?",
+            crumbs=crumbs(access, obj) if crumbs else (),
+            **words,
+        )
+        return delete_page(request, obj, access, context)
 
     return delete_object
-
-
-def delete_words(access, obj) -> dict:
-    """The title, noun and way back of a delete confirmation page, for page_context."""
-    return {
-        "title": f"Delete {describe(obj)}?",
-        "noun": obj.kind_name(),
-        "cancel_url": page_of(obj, access.partnership.slug),
-    }
 
 
 def move_view(queryset):
     """The view that moves an object of queryset up or down its list (staff only, POST), then
     goes back to the page it is shown on."""
 
-    @login_required
-    @require_POST
-    def move_object(request, slug, pk):
-        access, obj = staff_object(request, slug, queryset, pk)
+    @staff_view(queryset, methods=["POST"])
+    def move_object(request, access, obj):
         return move_and_return(request, obj, access)
 
     return move_object
@@ -249,14 +270,15 @@ def page_context(
     access,
     *,
     title,
-    noun,
-    cancel_url,
+    noun=None,
+    cancel_url=None,
     crumbs=(),
     submit_label="Save changes",
     nav="nav_dashboard",
     **extra,
 ):
-    """What the form and confirmation templates need; crumbs are (text, url) pairs."""
+    """What the form and confirmation templates need; crumbs are (text, url) pairs. The noun
+    (what a refused save calls the object) is its kind's unless given."""
     return {
         "access": access,
         "partnership": access.partnership,
@@ -268,6 +290,14 @@ def page_context(
         nav: True,
         **extra,
     }
+
+
+def in_plan(access, plan, **words):
+    """page_context for a page about part of a plan: the plan above the heading and in the
+    breadcrumbs."""
+    words.setdefault("caption", f"{plan.title} {plan.period}")
+    words.setdefault("crumbs", plan_crumbs(access, plan))
+    return page_context(access, **words)
 
 
 def plan_crumbs(access, plan=None) -> list[tuple[str, str]]:

@@ -47,41 +47,39 @@ account_urls = [
     path("two-step/turn-off/", account.turn_off, name="turn_off"),
 ]
 
+
+def object_paths(
+    views, kind, at, *, new_at=None, add="create", verbs=("edit", "delete", "move"), bare=False
+):
+    """A kind of object's staff pages: adding one (at new_at, else at/new/) and each verb's
+    at/<pk>/verb/, served by views.<kind>_<verb> (add is the adding page's verb). Each is
+    named as its view, or just by its verb if bare (as the actions namespace does)."""
+    prefix = "" if bare else f"{kind}_"
+    yield path(new_at or f"{at}/new/", getattr(views, f"{kind}_{add}"), name=f"{prefix}{add}")
+    for verb in verbs:
+        view = getattr(views, f"{kind}_{verb}")
+        yield path(f"{at}/<int:pk>/{verb}/", view, name=f"{prefix}{verb}")
+
+
 plan_urls = [
     path("", plans.dashboard, name="dashboard"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
     path("ratings.css", plans.ratings_css, name="ratings_css"),
     # Staff: plans, priorities and outcomes.
-    path("plans/new/", plan_editing.plan_create, name="plan_create"),
-    path("plans/<int:pk>/edit/", plan_editing.plan_edit, name="plan_edit"),
-    path("plans/<int:pk>/delete/", plan_editing.plan_delete, name="plan_delete"),
+    *object_paths(plan_editing, "plan", "plans", verbs=["edit", "delete"]),
     path("plans/<int:pk>/roll-forward/", roll_forward.roll_forward_plan, name="roll_forward"),
-    path("plans/<int:pk>/priorities/new/", plan_editing.priority_create, name="priority_create"),
-    path("priorities/<int:pk>/edit/", plan_editing.priority_edit, name="priority_edit"),
-    path("priorities/<int:pk>/delete/", plan_editing.priority_delete, name="priority_delete"),
-    path("priorities/<int:pk>/move/", plan_editing.priority_move, name="priority_move"),
-    path("plans/<int:pk>/outcomes/new/", plan_editing.outcome_create, name="outcome_create"),
-    path("outcomes/<int:pk>/edit/", plan_editing.outcome_edit, name="outcome_edit"),
-    path("outcomes/<int:pk>/delete/", plan_editing.outcome_delete, name="outcome_delete"),
-    path("outcomes/<int:pk>/move/", plan_editing.outcome_move, name="outcome_move"),
+    *object_paths(plan_editing, "priority", "priorities", new_at="plans/<int:pk>/priorities/new/"),
+    *object_paths(plan_editing, "outcome", "outcomes", new_at="plans/<int:pk>/outcomes/new/"),
     # Staff: the partnership's settings.
     path("settings/", settings.settings_home, name="settings"),
     path("settings/themes/", settings.theme_list, name="themes"),
-    path("settings/themes/new/", settings.theme_create, name="theme_create"),
-    path("settings/themes/<int:pk>/edit/", settings.theme_edit, name="theme_edit"),
-    path("settings/themes/<int:pk>/delete/", settings.theme_delete, name="theme_delete"),
+    *object_paths(settings, "theme", "settings/themes", verbs=["edit", "delete"]),
     path("settings/ratings/", settings.rating_list, name="ratings"),
-    path("settings/ratings/new/", settings.rating_create, name="rating_create"),
-    path("settings/ratings/<int:pk>/edit/", settings.rating_edit, name="rating_edit"),
-    path("settings/ratings/<int:pk>/delete/", settings.rating_delete, name="rating_delete"),
-    path("settings/ratings/<int:pk>/move/", settings.rating_move, name="rating_move"),
+    *object_paths(settings, "rating", "settings/ratings"),
     path("settings/groups/", settings.group_list, name="groups"),
-    path("settings/groups/new/", settings.group_create, name="group_create"),
-    path("settings/groups/<int:pk>/edit/", settings.group_edit, name="group_edit"),
+    *object_paths(settings, "group", "settings/groups", verbs=["edit"]),
     path("settings/members/", members.member_list, name="members"),
-    path("settings/members/new/", members.member_add, name="member_add"),
-    path("settings/members/<int:pk>/edit/", members.member_edit, name="member_edit"),
-    path("settings/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    *object_paths(members, "member", "settings/members", add="add", verbs=["edit", "remove"]),
     path(
         "settings/members/<int:pk>/two-step/",
         members.member_two_step_reset,
@@ -103,14 +101,10 @@ action_urls = [
     path("updates/<int:pk>/accept/", reviews.accept, name="accept_update"),
     path("updates/<int:pk>/return/", reviews.return_with_challenge, name="return_update"),
     # Staff: actions and their steps.
-    path("outcomes/<int:pk>/actions/new/", action_editing.action_create, name="create"),
-    path("actions/<int:pk>/edit/", action_editing.action_edit, name="edit"),
-    path("actions/<int:pk>/delete/", action_editing.action_delete, name="delete"),
-    path("actions/<int:pk>/move/", action_editing.action_move, name="move"),
-    path("actions/<int:pk>/steps/new/", action_editing.step_create, name="step_create"),
-    path("steps/<int:pk>/edit/", action_editing.step_edit, name="step_edit"),
-    path("steps/<int:pk>/delete/", action_editing.step_delete, name="step_delete"),
-    path("steps/<int:pk>/move/", action_editing.step_move, name="step_move"),
+    *object_paths(
+        action_editing, "action", "actions", new_at="outcomes/<int:pk>/actions/new/", bare=True
+    ),
+    *object_paths(action_editing, "step", "steps", new_at="actions/<int:pk>/steps/new/"),
     # By agency: what each partner agency leads or shares, and its report.
     path("agencies/", agencies.agency_list, name="agencies"),
     path("agencies/<int:pk>/", agencies.agency_detail, name="agency"),
@@ -121,10 +115,7 @@ action_urls = [
     ),
     # The risk & challenge log: board and staff read it, staff keep it.
     path("risks/", risks.risk_list, name="risks"),
-    path("risks/new/", risks.risk_create, name="risk_create"),
-    path("risks/<int:pk>/edit/", risks.risk_edit, name="risk_edit"),
-    path("risks/<int:pk>/delete/", risks.risk_delete, name="risk_delete"),
-    path("risks/<int:pk>/move/", risks.risk_move, name="risk_move"),
+    *object_paths(risks, "risk", "risks"),
 ]
 
 meeting_urls = [

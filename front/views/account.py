@@ -1,6 +1,8 @@
 """Two-step verification's pages: the code asked for at sign-in, and the user's own account
 page where it is turned on and off and new backup codes are made (rules: plans.two_step)."""
 
+from functools import wraps
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
@@ -163,9 +165,28 @@ def set_up(request):
     )
 
 
+def with_two_step_on(view):
+    """A page that changes two-step verification once it is on (a GET shows its form, a
+    POST confirms it is the user): anyone without it goes to their account page instead."""
+
+    @never_cache
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def page(request):
+        if not two_step.is_on(request.user):
+            return redirect("two_step:account")
+        return view(request)
+
+    return page
+
+
 def confirmed_with(request, form, *, typed_for: str) -> str | None:
-    """What the user confirmed it is them with ("password" or an app code), or None with the
-    form's error added. A wrong password counts towards the lock-out as at sign-in."""
+    """On a POST of a valid form, what the user confirmed it is them with ("password" or an
+    app code); else None, with the form's error added. A wrong password counts towards the
+    lock-out as at sign-in."""
+    if request.method != "POST" or not form.is_valid():
+        return None
     user = request.user
     if form.cleaned_data["code"]:
         check = two_step.check_app_code(user, form.cleaned_data["code"])
@@ -182,22 +203,17 @@ def confirmed_with(request, form, *, typed_for: str) -> str | None:
     return None
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@with_two_step_on
 def backup_codes(request):
     """The backup codes just made (shown this once), or a form to make new ones."""
-    if not two_step.is_on(request.user):
-        return redirect("two_step:account")
     codes = request.session.pop(NEW_CODES, None) if request.method == "GET" else None
     form = ConfirmItsYouForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        how = confirmed_with(request, form, typed_for=TO_MAKE_CODES)
-        if how is not None:
-            request.session[NEW_CODES] = two_step.make_backup_codes(request.user)
-            audit.backup_codes_made(request, count=two_step.BACKUP_CODE_COUNT, confirmed_with=how)
-            messages.success(request, "New backup codes made. The old ones no longer work.")
-            return redirect("two_step:backup_codes")
+    how = confirmed_with(request, form, typed_for=TO_MAKE_CODES)
+    if how is not None:
+        request.session[NEW_CODES] = two_step.make_backup_codes(request.user)
+        audit.backup_codes_made(request, count=two_step.BACKUP_CODE_COUNT, confirmed_with=how)
+        messages.success(request, "New backup codes made. The old ones no longer work.")
+        return redirect("two_step:backup_codes")
     return render(
         request,
         "plans/two_step/backup_codes.html",
@@ -210,18 +226,13 @@ def backup_codes(request):
     )
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
+@with_two_step_on
 def turn_off(request):
-    if not two_step.is_on(request.user):
-        return redirect("two_step:account")
     form = ConfirmItsYouForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        how = confirmed_with(request, form, typed_for=TO_TURN_OFF)
-        if how is not None:
-            two_step.turn_off(request.user)
-            audit.two_step_turned_off(request, confirmed_with=how)
-            messages.success(request, "Two-step verification is off.")
-            return redirect("two_step:account")
+    how = confirmed_with(request, form, typed_for=TO_TURN_OFF)
+    if how is not None:
+        two_step.turn_off(request.user)
+        audit.two_step_turned_off(request, confirmed_with=how)
+        messages.success(request, "Two-step verification is off.")
+        return redirect("two_step:account")
     return render(request, "plans/two_step/turn_off.html", {"form": form, "nav_account": True})

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.queries import PlanSummary
 from front.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
 from front.attachments import attachment
-from front.edit_pages import FORM_TEMPLATE, page_context, posted, staff_access
+from front.edit_pages import FORM_TEMPLATE, page_context, posted, staff_view
 from front.forms.meetings import MeetingForm
 from plans.models import RagRating
 from reporting.models import Meeting, StoredPack
@@ -85,10 +85,8 @@ def meeting_detail(request, slug, pk):
     )
 
 
-@login_required
-@require_http_methods(GET_POST)
-def meeting_create(request, slug):
-    access = staff_access(request, slug)
+@staff_view()
+def meeting_create(request, access):
     form = MeetingForm(posted(request), partnership=access.partnership)
     context = meeting_page_context(access, title="Add a meeting", submit_label="Add meeting")
     return meeting_form_page(request, form, context, saved="Added the meeting {}.")

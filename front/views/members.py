@@ -1,39 +1,25 @@
 """Staff pages for the members of a partnership: who signs in, with what role and groups."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
 
-from front.access import access_for, object_in_partnership
-from front.edit_pages import FORM_TEMPLATE, posted, staff_access
+from front.edit_pages import CONFIRM_TEMPLATE, FORM_TEMPLATE, posted, staff_view
 from front.forms.members import MemberAddForm, MemberEditForm
 from front.views.settings import list_page, settings_context
 from plans import audit, two_step
 from plans.models import Membership, Person
 
-GET_POST = ["GET", "POST"]
-
-
-def member_for_staff(request, slug, pk):
-    access = access_for(request, slug)
-    membership = object_in_partnership(
-        access, Membership.objects.select_related("user", "partnership"), pk
-    )
-    access.require_edit()
-    return access, membership
+MEMBERSHIPS = Membership.objects.select_related("user", "partnership")
 
 
 def name_of(user) -> str:
     return user.get_full_name() or user.username
 
 
-@login_required
-@require_GET
-def member_list(request, slug):
-    access = staff_access(request, slug)
+@staff_view(methods=["GET"])
+def member_list(request, access):
     partnership = access.partnership
     named_as = Prefetch(
         "user__people", queryset=Person.objects.filter(partnership=partnership), to_attr="named"
@@ -70,10 +56,8 @@ def record_member(request, kind, membership, verb: str, *, before=None) -> None:
     )
 
 
-@login_required
-@require_http_methods(GET_POST)
-def member_add(request, slug):
-    access = staff_access(request, slug)
+@staff_view()
+def member_add(request, access):
     form = MemberAddForm(posted(request), partnership=access.partnership)
     if request.method == "POST" and form.is_valid():
         membership = form.save()
@@ -83,17 +67,15 @@ def member_add(request, slug):
             f"Added {name_of(membership.user)} as {membership.get_role_display().lower()}. "
             f"They sign in as {membership.user.username} with the password you set.",
         )
-        return redirect("plans:members", slug)
+        return redirect("plans:members", access.partnership.slug)
     context = settings_context(
         access, "members", title="Add a member", noun="member", submit_label="Add member"
     )
     return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 
-@login_required
-@require_http_methods(GET_POST)
-def member_edit(request, slug, pk):
-    access, membership = member_for_staff(request, slug, pk)
+@staff_view(MEMBERSHIPS)
+def member_edit(request, access, membership):
     form = MemberEditForm(posted(request), membership=membership, acting_user=request.user)
     before = role_and_groups(membership)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +83,7 @@ def member_edit(request, slug, pk):
         if role_and_groups(membership) != before:
             record_member(request, audit.Kind.MEMBER_CHANGED, membership, "Changed", before=before)
         messages.success(request, f"Saved {name_of(membership.user)}'s role and groups.")
-        return redirect("plans:members", slug)
+        return redirect("plans:members", access.partnership.slug)
     context = settings_context(
         access,
         "members",
@@ -112,45 +94,37 @@ def member_edit(request, slug, pk):
     return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 
-@login_required
-@require_http_methods(GET_POST)
-def member_remove(request, slug, pk):
-    access, membership = member_for_staff(request, slug, pk)
+@staff_view(MEMBERSHIPS)
+def member_remove(request, access, membership):
     name = name_of(membership.user)
     if membership.user_id == request.user.pk:
         messages.error(
             request,
             "You cannot remove yourself from the partnership: ask another member of staff.",
         )
-        return redirect("plans:members", slug)
+        return redirect("plans:members", access.partnership.slug)
     if request.method == "POST":
         record_member(request, audit.Kind.MEMBER_REMOVED, membership, "Removed")
         membership.delete()
         messages.success(request, f"Removed {name} from {access.partnership.short_name}.")
-        return redirect("plans:members", slug)
-    context = settings_context(
+        return redirect("plans:members", access.partnership.slug)
+    return confirm_page(
+        request,
         access,
-        "members",
         title=f"Remove {name} from {access.partnership.short_name}?",
-        noun="member",
-        removal=True,
         button_label="Remove member",
         consequences="They will no longer see this partnership's plans. Their sign-in, and "
         "the progress updates they made, are kept.",
     )
-    context["cancel_url"] = reverse("plans:members", args=[slug])
-    return render(request, "plans/edit/confirm_delete.html", context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def member_two_step_reset(request, slug, pk):
+@staff_view(MEMBERSHIPS)
+def member_two_step_reset(request, access, membership):
     """Turn off two-step verification for a member who has lost their phone and their backup
     codes: they sign in with their password alone, and can turn it on again. Refused where
     another partnership, or the site's administration, relies on the same sign-in."""
-    access, membership = member_for_staff(request, slug, pk)
     user, name = membership.user, name_of(membership.user)
-    members_list = reverse("plans:members", args=[slug])
+    members_list = reverse("plans:members", args=[access.partnership.slug])
     refusal = two_step.reset_refusal(user, by=request.user)
     if refusal:
         messages.error(request, refusal)
@@ -164,17 +138,19 @@ def member_two_step_reset(request, slug, pk):
             "alone until they turn it on again, from Your account.",
         )
         return redirect(members_list)
-    context = settings_context(
+    return confirm_page(
+        request,
         access,
-        "members",
         title=f"Turn off two-step verification for {name}?",
-        noun="member",
-        removal=True,
         button_label="Turn off two-step verification",
         consequences="Do this only for a member who has lost both their authenticator app "
         "and their backup codes, and whom you have checked is who they say, by a call or in "
         "person. They then sign in with their password alone: ask them to turn two-step "
         "verification on again at once. The audit log records that you did it.",
     )
-    context["cancel_url"] = members_list
-    return render(request, "plans/edit/confirm_delete.html", context)
+
+
+def confirm_page(request, access, **words):
+    """Asks to confirm a change to a member's access; Cancel goes back to the members."""
+    context = settings_context(access, "members", noun="member", removal=True, **words)
+    return render(request, CONFIRM_TEMPLATE, context)

@@ -1,43 +1,35 @@
 """Staff pages that create and change a plan, its priorities and its outcomes."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
-from front.access import plan_for_user
 from front.edit_pages import (
     delete_view,
-    delete_words,
-    describe,
     form_page,
+    in_plan,
     move_view,
     page_context,
     page_of,
     plan_crumbs,
     posted,
-    staff_access,
-    staff_object,
+    staff_view,
 )
 from front.forms.plans import OutcomeForm, PlanForm, PriorityForm
 from plans.models import Outcome, Plan, Priority
 from plans.staff_writes import place_at_end, place_outcome
 
-GET_POST = ["GET", "POST"]
-PLANS = Plan.objects.select_related("group__partnership")
-PRIORITIES = Priority.objects.select_related("plan__group__partnership")
-OUTCOMES = Outcome.objects.select_related("plan__group__partnership", "priority")
+PLANS = Plan.objects.live().select_related("group__partnership")
+PRIORITIES = Priority.objects.live().select_related("plan__group__partnership")
+OUTCOMES = Outcome.objects.live().select_related("plan__group__partnership", "priority")
 
 
-@login_required
-@require_http_methods(GET_POST)
-def plan_create(request, slug):
-    access = staff_access(request, slug)
+@staff_view()
+def plan_create(request, access):
+    slug = access.partnership.slug
     form = PlanForm(posted(request), partnership=access.partnership)
     context = page_context(
         access,
         title="Create a plan",
-        noun="plan",
         cancel_url=reverse("plans:dashboard", args=[slug]),
         crumbs=plan_crumbs(access),
         submit_label="Create plan",
@@ -51,134 +43,84 @@ def plan_create(request, slug):
     )
 
 
-@login_required
-@require_http_methods(GET_POST)
-def plan_edit(request, slug, pk):
-    access, plan = plan_for_user(request, slug, pk, edit=True)
+@staff_view(PLANS)
+def plan_edit(request, access, plan):
     form = PlanForm(posted(request), instance=plan, partnership=access.partnership)
-    context = page_context(
-        access,
-        title="Edit plan details",
-        caption=f"{plan.title} {plan.period}",
-        noun="plan",
-        cancel_url=page_of(plan, slug),
-        crumbs=plan_crumbs(access, plan),
-    )
+    context = in_plan(access, plan, title="Edit plan details")
     return form_page(request, form, context, saved=lambda plan: "Saved the plan's details.")
 
 
-def in_plan(plan_of):
-    """A delete page's context for something of a plan, under the plan's breadcrumbs."""
-
-    def page(access, obj):
-        plan = plan_of(obj)
-        return page_context(access, **delete_words(access, obj), crumbs=plan_crumbs(access, plan))
-
-    return page
+plan_delete = delete_view(PLANS, plan_crumbs)
 
 
-plan_delete = delete_view(PLANS, in_plan(lambda plan: plan))
+def priority_label(plan) -> str:
+    """What the plan calls its priorities, e.g. "strategic aim"."""
+    return (plan.priority_label or "priority").lower()
 
 
-@login_required
-@require_http_methods(GET_POST)
-def priority_create(request, slug, pk):
-    access, plan = plan_for_user(request, slug, pk, edit=True)
+@staff_view(PLANS)
+def priority_create(request, access, plan):
     form = PriorityForm(posted(request))
     form.instance.plan = plan
-    label = (plan.priority_label or "priority").lower()
-    context = page_context(
+    label = priority_label(plan)
+    context = in_plan(
         access,
+        plan,
         title=f"Add a {label}",
-        caption=f"{plan.title} {plan.period}",
-        noun="priority",
-        cancel_url=page_of(plan, slug),
-        crumbs=plan_crumbs(access, plan),
+        cancel_url=page_of(plan, access.partnership.slug),
         submit_label=f"Add {label}",
     )
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda priority: f"Added {describe(priority)}.",
-        before_save=place_at_end,
-    )
+    return form_page(request, form, context, before_save=place_at_end)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def priority_edit(request, slug, pk):
-    access, priority = staff_object(request, slug, PRIORITIES, pk)
-    plan = priority.plan
+@staff_view(PRIORITIES)
+def priority_edit(request, access, priority):
     form = PriorityForm(posted(request), instance=priority)
-    context = page_context(
-        access,
-        title=f"Edit {(plan.priority_label or 'priority').lower()} {priority.number}".strip(),
-        caption=f"{plan.title} {plan.period}",
-        noun="priority",
-        cancel_url=page_of(priority, slug),
-        crumbs=plan_crumbs(access, plan),
-    )
-    return form_page(request, form, context)
+    title = f"Edit {priority_label(priority.plan)} {priority.number}".strip()
+    return form_page(request, form, in_plan(access, priority.plan, title=title))
 
 
-priority_delete = delete_view(PRIORITIES, in_plan(lambda priority: priority.plan))
+priority_delete = delete_view(
+    PRIORITIES, lambda access, priority: plan_crumbs(access, priority.plan)
+)
 
 
 priority_move = move_view(PRIORITIES)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def outcome_create(request, slug, pk):
-    access, plan = plan_for_user(request, slug, pk, edit=True)
+@staff_view(PLANS)
+def outcome_create(request, access, plan):
     initial = {}
     if request.GET.get("priority", "").isdigit():
         initial["priority"] = get_object_or_404(
             plan.priorities, pk=request.GET["priority"], deleted_at__isnull=True
         )
     form = OutcomeForm(posted(request), plan=plan, initial=initial)
-    context = page_context(
+    context = in_plan(
         access,
+        plan,
         title="Add an outcome",
-        caption=f"{plan.title} {plan.period}",
-        noun="outcome",
-        cancel_url=page_of(plan, slug),
-        crumbs=plan_crumbs(access, plan),
+        cancel_url=page_of(plan, access.partnership.slug),
         submit_label="Add outcome",
     )
     return form_page(
-        request,
-        form,
-        context,
-        saved=lambda outcome: f"Added {describe(outcome)}. Now add its actions.",
-        before_save=place_outcome,
+        request, form, context, next_step="Now add its actions.", before_save=place_outcome
     )
 
 
-@login_required
-@require_http_methods(GET_POST)
-def outcome_edit(request, slug, pk):
-    access, outcome = staff_object(request, slug, OUTCOMES, pk)
-    plan = outcome.plan
-    form = OutcomeForm(posted(request), instance=outcome, plan=plan)
+@staff_view(OUTCOMES)
+def outcome_edit(request, access, outcome):
+    form = OutcomeForm(posted(request), instance=outcome, plan=outcome.plan)
 
     def before_save(outcome):
         if "priority" in form.changed_data:
             place_outcome(outcome)
 
-    context = page_context(
-        access,
-        title=f"Edit outcome {outcome.number}".strip(),
-        caption=f"{plan.title} {plan.period}",
-        noun="outcome",
-        cancel_url=page_of(outcome, slug),
-        crumbs=plan_crumbs(access, plan),
-    )
+    context = in_plan(access, outcome.plan, title=f"Edit outcome {outcome.number}".strip())
     return form_page(request, form, context, before_save=before_save)
 
 
-outcome_delete = delete_view(OUTCOMES, in_plan(lambda outcome: outcome.plan))
+outcome_delete = delete_view(OUTCOMES, lambda access, outcome: plan_crumbs(access, outcome.plan))
 
 
 outcome_move = move_view(OUTCOMES)

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from actions.models import Risk
 from front.access import access_for
@@ -13,15 +13,13 @@ from front.edit_pages import (
     form_page,
     move_view,
     page_context,
-    page_of,
     posted,
-    staff_access,
-    staff_object,
+    staff_view,
 )
 from front.forms.actions import RiskForm
 from plans.staff_writes import place_at_end
 
-GET_POST = ["GET", "POST"]
+RISKS = Risk.objects.live()
 
 
 @login_required
@@ -43,22 +41,21 @@ def risk_list(request, slug):
     )
 
 
-def risk_context(access, **kwargs):
-    slug = access.partnership.slug
-    crumbs = [("Risk and challenge log", reverse("actions:risks", args=[slug]))]
-    return page_context(access, noun="risk", crumbs=crumbs, nav="nav_risks", **kwargs)
+def risk_crumbs(access, risk=None):
+    return [("Risk and challenge log", reverse("actions:risks", args=[access.partnership.slug]))]
 
 
-@login_required
-@require_http_methods(GET_POST)
-def risk_create(request, slug):
-    access = staff_access(request, slug)
-    partnership = access.partnership
-    form = RiskForm(posted(request), partnership=partnership)
+def risk_context(access, **words):
+    return page_context(access, crumbs=risk_crumbs(access), nav="nav_risks", **words)
+
+
+@staff_view()
+def risk_create(request, access):
+    form = RiskForm(posted(request), partnership=access.partnership)
     context = risk_context(
         access,
         title="Add a risk or challenge",
-        cancel_url=reverse("actions:risks", args=[slug]),
+        cancel_url=reverse("actions:risks", args=[access.partnership.slug]),
         submit_label="Add to the log",
     )
     return form_page(
@@ -70,21 +67,13 @@ def risk_create(request, slug):
     )
 
 
-@login_required
-@require_http_methods(GET_POST)
-def risk_edit(request, slug, pk):
-    access, risk = staff_object(request, slug, Risk.objects.all(), pk)
+@staff_view(RISKS)
+def risk_edit(request, access, risk):
     form = RiskForm(posted(request), instance=risk, partnership=access.partnership)
-    context = risk_context(access, title=f"Edit {describe(risk)}", cancel_url=page_of(risk, slug))
-    return form_page(request, form, context)
+    return form_page(request, form, risk_context(access, title=f"Edit {describe(risk)}"))
 
 
-risk_delete = delete_view(
-    Risk.objects.all(),
-    lambda access, risk: risk_context(
-        access, title=f"Delete {describe(risk)}?", cancel_url=page_of(risk, access.partnership.slug)
-    ),
-)
+risk_delete = delete_view(RISKS, risk_crumbs, nav="nav_risks")
 
 
-risk_move = move_view(Risk.objects.all())
+risk_move = move_view(RISKS)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from actions.queries import partnership_actions, plan_layout, ratings_by_id
+from actions.queries import PrioritySection, partnership_actions, plan_layout, ratings_by_id
 from actions.roll_forward import (
     NothingToCarry,
     carried_count,
@@ -35,13 +35,7 @@ class OutcomeChoices:
     choices: list[Choice] = field(default_factory=list)
 
 
-@dataclass
-class SectionChoices:
-    priority: object | None
-    outcomes: list[OutcomeChoices] = field(default_factory=list)
-
-
-def choices_for(sections, selected: set[int] | None) -> tuple[list[SectionChoices], list[int]]:
+def choices_for(sections, selected: set[int] | None) -> tuple[list[PrioritySection], list[int]]:
     """Every live action of the plan as a checkbox, grouped as the plan page groups them;
     ticked as the user left them, or (selected=None) by the default rule."""
     grouped, ids, index = [], [], 0
@@ -61,7 +55,7 @@ def choices_for(sections, selected: set[int] | None) -> tuple[list[SectionChoice
                 index += 1
             outcomes.append(OutcomeChoices(rows.outcome, choices))
         if outcomes:
-            grouped.append(SectionChoices(section.priority, outcomes))
+            grouped.append(PrioritySection(section.priority, outcomes))
     return grouped, ids
 
 

@@ -4,11 +4,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from front.access import object_in_partnership
 from front.edit_pages import (
@@ -22,15 +20,16 @@ from front.edit_pages import (
     page_context,
     page_of,
     posted,
-    staff_access,
-    staff_object,
+    staff_view,
 )
 from front.forms.plans import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
 from plans.models import Group, RagRating, Theme
 from plans.staff_writes import Counted, RestoreRefused, ancestors, place_at_end
 from plans.staff_writes import restore as restore_obj
 
-GET_POST = ["GET", "POST"]
+THEMES = Theme.objects.live()
+RATINGS = RagRating.objects.live()
+GROUPS = Group.objects.live()
 SECTIONS = [
     ("themes", "Cross-cutting themes", "The themes actions are tagged with."),
     ("ratings", "RAG ratings", "The partnership's own ratings, their definitions and colours."),
@@ -70,60 +69,42 @@ def list_page(request, access, section, template, **extra):
     return render(request, f"plans/edit/{template}", context)
 
 
-@login_required
-@require_GET
-def settings_home(request, slug):
-    access = staff_access(request, slug)
+@staff_view(methods=["GET"])
+def settings_home(request, access):
     context = settings_context(access, None, title="Settings", sections=SECTIONS)
-    context["crumbs"] = [("Dashboard", reverse("plans:dashboard", args=[slug]))]
+    context["crumbs"] = [("Dashboard", reverse("plans:dashboard", args=[access.partnership.slug]))]
     return render(request, "plans/edit/settings.html", context)
 
 
 # Themes
 
 
-@login_required
-@require_GET
-def theme_list(request, slug):
-    access = staff_access(request, slug)
+@staff_view(methods=["GET"])
+def theme_list(request, access):
     themes = Theme.objects.live().for_partnership(access.partnership)
     return list_page(request, access, "themes", "themes.html", themes=themes)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def theme_create(request, slug):
-    access = staff_access(request, slug)
-    partnership = access.partnership
-    form = ThemeForm(posted(request), partnership=partnership)
+def theme_saved(verb):
+    return lambda theme: f"{verb} the theme {theme.code}) {theme.name}."
+
+
+@staff_view()
+def theme_create(request, access):
+    form = ThemeForm(posted(request), partnership=access.partnership)
     context = settings_context(access, "themes", title="Add a theme", submit_label="Add theme")
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda theme: f"Added the theme {theme.code}) {theme.name}.",
-        before_save=place_at_end,
-    )
+    return form_page(request, form, context, saved=theme_saved("Added"), before_save=place_at_end)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def theme_edit(request, slug, pk):
-    access, theme = staff_object(request, slug, Theme.objects.all(), pk)
+@staff_view(THEMES)
+def theme_edit(request, access, theme):
     form = ThemeForm(posted(request), instance=theme, partnership=access.partnership)
     context = settings_context(access, "themes", title=f"Edit theme {theme.code}")
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda theme: f"Saved the theme {theme.code}) {theme.name}.",
-    )
+    return form_page(request, form, context, saved=theme_saved("Saved"))
 
 
-@login_required
-@require_http_methods(GET_POST)
-def theme_delete(request, slug, pk):
-    access, theme = staff_object(request, slug, Theme.objects.all(), pk)
+@staff_view(THEMES)
+def theme_delete(request, access, theme):
     tagged = theme.actions.live().count()
     context = settings_context(
         access,
@@ -138,10 +119,8 @@ def theme_delete(request, slug, pk):
 # RAG ratings
 
 
-@login_required
-@require_GET
-def rating_list(request, slug):
-    access = staff_access(request, slug)
+@staff_view(methods=["GET"])
+def rating_list(request, access):
     ratings = RagRating.objects.live().for_partnership(access.partnership)
     return list_page(request, access, "ratings", "ratings.html", ratings=ratings)
 
@@ -172,31 +151,24 @@ def rating_page(request, access, form, context):
     )
 
 
-@login_required
-@require_http_methods(GET_POST)
-def rating_create(request, slug):
-    access = staff_access(request, slug)
-    partnership = access.partnership
-    form = RatingForm(posted(request), partnership=partnership)
+@staff_view()
+def rating_create(request, access):
+    form = RatingForm(posted(request), partnership=access.partnership)
     place_at_end(form.instance)
     context = settings_context(access, "ratings", title="Add a rating", submit_label="Add rating")
     return rating_page(request, access, form, context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def rating_edit(request, slug, pk):
-    access, rating = staff_object(request, slug, RagRating.objects.all(), pk)
+@staff_view(RATINGS)
+def rating_edit(request, access, rating):
     context = settings_context(access, "ratings", title=f"Edit rating {rating.label}")
     context["preview"] = preview(rating.label, rating.colour, saved=True)  # before the form
     form = RatingForm(posted(request), instance=rating, partnership=access.partnership)
     return rating_page(request, access, form, context)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def rating_delete(request, slug, pk):
-    access, rating = staff_object(request, slug, RagRating.objects.all(), pk)
+@staff_view(RATINGS)
+def rating_delete(request, access, rating):
     updates, risks = rating.updates.count(), rating.risks.count()
     if updates or risks:
         consequences = (
@@ -212,63 +184,55 @@ def rating_delete(request, slug, pk):
     return delete_page(request, rating, access, context)
 
 
-rating_move = move_view(RagRating.objects.all())
+rating_move = move_view(RATINGS)
 
 
 # Groups
 
 
-@login_required
-@require_GET
-def group_list(request, slug):
-    access = staff_access(request, slug)
+@staff_view(methods=["GET"])
+def group_list(request, access):
     groups = Group.objects.live().for_partnership(access.partnership)
     return list_page(request, access, "groups", "groups.html", groups=groups)
 
 
-@login_required
-@require_http_methods(GET_POST)
-def group_create(request, slug):
-    access = staff_access(request, slug)
+@staff_view()
+def group_create(request, access):
     form = GroupForm(posted(request), partnership=access.partnership)
     context = settings_context(access, "groups", title="Add a group", submit_label="Add group")
-    return form_page(
-        request,
-        form,
-        context,
-        saved=lambda group: f"Added the group {group.name}.",
-        redirect_to=lambda group: reverse("plans:groups", args=[slug]),
-    )
+    return group_page(request, form, context, "Added")
 
 
-@login_required
-@require_http_methods(GET_POST)
-def group_edit(request, slug, pk):
-    access, group = staff_object(request, slug, Group.objects.all(), pk)
+@staff_view(GROUPS)
+def group_edit(request, access, group):
     form = GroupForm(posted(request), instance=group, partnership=access.partnership)
     context = settings_context(access, "groups", title=f"Edit {group.name}")
+    return group_page(request, form, context, "Saved")
+
+
+def group_page(request, form, context, verb):
+    """A group's form: the group is seen in the list of groups, so it goes back there."""
+    groups = reverse("plans:groups", args=[context["partnership"].slug])
     return form_page(
         request,
         form,
         context,
-        saved=lambda group: f"Saved the group {group.name}.",
-        redirect_to=lambda group: reverse("plans:groups", args=[slug]),
+        saved=lambda group: f"{verb} the group {group.name}.",
+        redirect_to=lambda group: groups,
     )
 
 
 # The update cycle
 
 
-@login_required
-@require_http_methods(GET_POST)
-def update_cycle(request, slug):
+@staff_view()
+def update_cycle(request, access):
     """The partnership's numbers of days for every meeting's period (reporting.cycle_rules)."""
-    access = staff_access(request, slug)
     form = UpdateCycleForm(posted(request), instance=access.partnership)
     if request.method == "POST" and form.is_valid():
         form.save(commit=False).save(update_fields=list(form.fields))
         messages.success(request, "Saved the update cycle.")
-        return redirect("plans:cycle", slug)
+        return redirect("plans:cycle", access.partnership.slug)
     return list_page(request, access, "cycle", "cycle.html", form=form, submit_label="Save")
 
 
@@ -331,18 +295,15 @@ def deleted_items(partnership) -> list[Deleted]:
     return sorted(items, key=lambda item: item.obj.deleted_at, reverse=True)
 
 
-@login_required
-@require_GET
-def deleted_list(request, slug):
-    access = staff_access(request, slug)
+@staff_view(methods=["GET"])
+def deleted_list(request, access):
     items = deleted_items(access.partnership)
     return list_page(request, access, "deleted", "deleted.html", items=items)
 
 
-@login_required
-@require_POST
-def restore(request, slug, kind, pk):
-    access = staff_access(request, slug)
+@staff_view(methods=["POST"])
+def restore(request, access, kind, pk):
+    slug = access.partnership.slug
     if kind not in DELETABLE:
         raise Http404("Nothing of that kind can be restored.")
     model = DELETABLE[kind]

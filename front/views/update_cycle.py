@@ -7,24 +7,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from front.access import meeting_for_user
-from front.edit_pages import posted, staff_access
+from front.edit_pages import posted, staff_view
 from front.forms.meetings import CalendarForm
 from front.views.meetings import meeting_page_context
 from reporting import cycle_rules
 from reporting.reminders import plural
 from reporting.update_cycle import add_meetings, period_status
 
-GET_POST = ["GET", "POST"]
 
-
-@login_required
-@require_http_methods(GET_POST)
-def meeting_calendar(request, slug):
+@staff_view()
+def meeting_calendar(request, access):
     """Staff paste a group's dates for the year: every one becomes a meeting, or none does."""
-    access = staff_access(request, slug)
     form = CalendarForm(posted(request), partnership=access.partnership)
     if request.method == "POST" and form.is_valid():
         group = form.cleaned_data["group"]
@@ -42,7 +38,7 @@ def meeting_calendar(request, slug):
                     f"{first:%-d %B %Y} to {last:%-d %B %Y}."
                 )
             messages.success(request, text)
-            return redirect("reporting:meetings", slug)
+            return redirect("reporting:meetings", access.partnership.slug)
     context = meeting_page_context(
         access, title="Add the year's meetings", submit_label="Add meetings"
     )
