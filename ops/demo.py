@@ -46,28 +46,28 @@ def load_partnership(entry: dict) -> Partnership:
                 "aliases": "\n".join(group.get("aliases", [])),
             },
         )
-    for position, theme in enumerate(entry.get("themes", []), start=1):
-        Theme.objects.update_or_create(
-            partnership=partnership,
-            code=theme["code"],
-            defaults={
-                "name": theme["name"],
-                "short_name": theme.get("short_name", ""),
-                "position": position,
-            },
-        )
-    for position, rating in enumerate(entry.get("ratings", []), start=1):
-        RagRating.objects.update_or_create(
-            partnership=partnership,
-            label=rating["label"],
-            defaults={
-                "scale": rating["scale"],
-                "definition": rating.get("definition", ""),
-                "colour": rating.get("colour", ""),
-                "position": position,
-            },
-        )
+    in_order(Theme, partnership, entry.get("themes", []), "code", fields=THEME_FIELDS)
+    in_order(RagRating, partnership, entry.get("ratings", []), "label", fields=RATING_FIELDS)
     return partnership
+
+
+# The fields of a theme and a rating in partnerships.yaml: None where the entry must give
+# one, else what it is when the entry leaves it out.
+THEME_FIELDS = {"name": None, "short_name": ""}
+RATING_FIELDS = {"scale": None, "definition": "", "colour": ""}
+
+
+def in_order(model, partnership, entries: list[dict], key: str, *, fields: dict) -> None:
+    """Create or update the partnership's objects of model from the entries, found by key,
+    positioned in the order listed."""
+    for position, entry in enumerate(entries, start=1):
+        values = {
+            name: entry[name] if default is None else entry.get(name, default)
+            for name, default in fields.items()
+        }
+        model.objects.update_or_create(
+            partnership=partnership, **{key: entry[key]}, defaults={**values, "position": position}
+        )
 
 
 def load_plan(data: dict, *, origin: str = "") -> Plan:

@@ -23,22 +23,19 @@ from plans.models import (
 )
 
 
-class GroupInline(admin.TabularInline):
-    model = Group
-    fields = ["name", "short_name", "kind"]
-    extra = 0
+def rows_inline(model, fields: list) -> type[admin.TabularInline]:
+    """An inline table of the model's rows, with these fields and no empty extra row."""
+    return type(
+        f"{model.__name__}Inline",
+        (admin.TabularInline,),
+        {"model": model, "fields": fields, "extra": 0},
+    )
 
 
-class ThemeInline(admin.TabularInline):
-    model = Theme
-    fields = ["position", "code", "name", "short_name"]
-    extra = 0
-
-
-class RagRatingInline(admin.TabularInline):
-    model = RagRating
-    fields = ["position", "label", "scale", "colour", "definition"]
-    extra = 0
+GroupInline = rows_inline(Group, ["name", "short_name", "kind"])
+ThemeInline = rows_inline(Theme, ["position", "code", "name", "short_name"])
+RagRatingInline = rows_inline(RagRating, ["position", "label", "scale", "colour", "definition"])
+PriorityInline = rows_inline(Priority, ["position", "number", "title"])
 
 
 @admin.register(Partnership)
@@ -100,12 +97,6 @@ class RagRatingAdmin(SimpleHistoryAdmin):
     @admin.display(description="As shown")
     def coloured(self, obj):
         return rating_swatch(obj.label, obj.colour)
-
-
-class PriorityInline(admin.TabularInline):
-    model = Priority
-    fields = ["position", "number", "title"]
-    extra = 0
 
 
 class OutcomeInline(admin.StackedInline):

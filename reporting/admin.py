@@ -10,19 +10,16 @@ Excel's quote prefix, and reads exactly as typed. django-import-export's own esc
 CSV and the other formats are not offered: a CSV cannot say "this is text".
 """
 
-import io
-
 from django.contrib import admin
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
-from openpyxl import Workbook
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, ProgressUpdate, Step, TimeframeFields
 from plans.badges import rating_swatch
 from plans.models import RagRating, Theme
-from reporting.cells import set_text
+from reporting.cells import new_workbook, set_text, workbook_bytes
 
 TIMEFRAME_DERIVED = [field.name for field in TimeframeFields._meta.fields if not field.editable]
 
@@ -31,9 +28,7 @@ class TextOnlyXLSX(XLSX):
     """xlsx whose text cells are never formulas (reporting.cells.set_text)."""
 
     def export_data(self, dataset, **kwargs):
-        book = Workbook()
-        sheet = book.active
-        sheet.title = (dataset.title or "Export")[:31]
+        book, sheet = new_workbook("Actions", "Actions")
         for row_number, row in enumerate([dataset.headers or [], *dataset], start=1):
             for column, value in enumerate(row, start=1):
                 cell = sheet.cell(row=row_number, column=column)
@@ -41,9 +36,7 @@ class TextOnlyXLSX(XLSX):
                     set_text(cell, value)
                 else:
                     cell.value = value
-        content = io.BytesIO()
-        book.save(content)
-        return content.getvalue()
+        return workbook_bytes(book)
 
 
 class StepInline(admin.StackedInline):

@@ -10,21 +10,21 @@ static files.
 """
 
 import datetime
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from actions.agencies import AgencyRole, agency_links, naming, role_counts, roles_for
 from actions.models import Action
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import Organisation, Plan
+from reporting.cells import new_workbook, workbook_bytes
 from reporting.excel import (
+    ACTION_STATUS_COLUMNS,
     BOLD,
     DATETIME_FORMAT,
     HEADING,
@@ -132,28 +132,17 @@ ACTION_COLUMNS = [
     ("Action", 56),
     ("Role", 10),
     ("Steps it leads", 12),
-    ("Lead", 26),
-    ("Timeframe", 18),
-    ("Due date", 12),
-    ("Rating", 13),
-    ("Rating date", 12),
-    ("Latest commentary", 50),
+    *ACTION_STATUS_COLUMNS,
     ("Overdue", 9),
 ]
 SUMMARY_WIDTHS = [40, 12, 14, 14, 14, 14, 14, 14]
 
 
 def render_agency_xlsx(report: AgencyReport) -> bytes:
-    workbook = Workbook()
-    workbook.properties.title = report.title[:250]
-    workbook.properties.creator = "Partnership plans"
-    summary = workbook.active
-    summary.title = "Summary"
+    workbook, summary = new_workbook(report.title, "Summary")
     write_summary(summary, report)
     write_actions(workbook.create_sheet("Actions"), report)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def write_summary(sheet, report: AgencyReport) -> None:

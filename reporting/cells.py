@@ -11,7 +11,11 @@ LibreOffice keeps it text. Only xlsx is written; plan import still takes off a v
 apostrophe before a formula character, as files exported by earlier versions carry one.
 """
 
+import io
+
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,3 +63,20 @@ def set_text(cell: Cell, text: str | None) -> Cell:
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def new_workbook(title: str, first_sheet: str) -> tuple[Workbook, Worksheet]:
+    """A workbook as the app writes every one: its title in the file's properties (within
+    Excel's limit), the app as its author, and its first sheet, named."""
+    workbook = Workbook()
+    workbook.properties.title = sheet_text(title)[:250]
+    workbook.properties.creator = "Partnership plans"
+    sheet = workbook.active
+    sheet.title = first_sheet
+    return workbook, sheet
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

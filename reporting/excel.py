@@ -6,18 +6,16 @@ and print. Every text cell goes through reporting.cells.set_text, so nothing a u
 run as a formula.
 """
 
-import io
 import re
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.display import step_text
 from plans.models import RagRating, readable_text_colour
-from reporting.cells import set_text
+from reporting.cells import new_workbook, set_text, workbook_bytes
 from reporting.packs import ActionLine, Pack, change_words
 
 DATE_FORMAT = "d mmm yyyy"
@@ -31,19 +29,24 @@ HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFF3F2F1")
 HEADER_BORDER = Border(bottom=Side(style="medium", color="FF0B0C0C"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-# The plan sheets' columns: heading and width (in characters).
-PLAN_COLUMNS = [
-    ("Priority", 24),
-    ("Outcome", 36),
-    ("Action number", 9),
-    ("Action", 60),
-    ("Themes", 20),
+# An action's lead, timing and rating as every workbook shows them, in this order (the packs'
+# plan sheets and the agency reports): heading and width (in characters).
+ACTION_STATUS_COLUMNS = [
     ("Lead", 26),
     ("Timeframe", 18),
     ("Due date", 12),
     ("Rating", 13),
     ("Rating date", 12),
     ("Latest commentary", 50),
+]
+# The plan sheets' columns.
+PLAN_COLUMNS = [
+    ("Priority", 24),
+    ("Outcome", 36),
+    ("Action number", 9),
+    ("Action", 60),
+    ("Themes", 20),
+    *ACTION_STATUS_COLUMNS,
     ("Evidence", 36),
     ("Change since last meeting", 24),
     ("Overdue", 9),
@@ -57,20 +60,14 @@ INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
 def render_pack_xlsx(pack: Pack) -> bytes:
-    workbook = Workbook()
-    workbook.properties.title = pack.title[:250]
-    workbook.properties.creator = "Partnership plans"
-    summary = workbook.active
-    summary.title = "Summary"
+    workbook, summary = new_workbook(pack.title, "Summary")
     write_summary(summary, pack)
     taken = {"summary"}
     for plan_pack in pack.plans:
         plan = plan_pack.plan
         sheet = workbook.create_sheet(sheet_name(f"{plan.group.short_name} {plan.period}", taken))
         write_plan_sheet(sheet, pack, plan_pack)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def sheet_name(text: str, taken: set[str]) -> str:

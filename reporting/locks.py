@@ -35,27 +35,19 @@ def lock_meeting(*, meeting: Meeting, user, request=None) -> Meeting:
         current = _for_update(meeting)
         if current.locked:
             raise LockRefused(f"This meeting's pack is already locked: {locked_by_words(current)}.")
-        current.locked_at = timezone.now()
-        current.locked_by = user
-        current.full_clean()
-        current.save(update_fields=["locked_at", "locked_by"])
+        save_lock(current, timezone.now(), user)
         subject = Subject(current.group.partnership, meeting=current)
         queued = []
         for fmt in FORMATS:
+            # Never refused for the renders in flight: the board is sent these files.
             stored, created, _ = request_stored_pack(
-                subject=subject, fmt=fmt, as_at=current.held_on, user=user
+                subject=subject, fmt=fmt, as_at=current.held_on, user=user, bounded=False
             )
             if created:
                 queued.append(stored)
-        audit.record(
-            audit.Kind.MEETING_LOCKED,
-            request=request,
-            user=user,
-            partnership=current.group.partnership,
-            obj=current,
-            summary=f"Locked the pack of {current}",
-            detail={"locked_at": current.locked_at.isoformat()},
-        )
+        summary = f"Locked the pack of {current}"
+        detail = {"locked_at": current.locked_at.isoformat()}
+        record(audit.Kind.MEETING_LOCKED, current, request, user, summary, detail)
     # Made after the commit: the Excel report now, in this request (a second or so), which
     # should not hold the meeting's row lock; the PDF by the worker, which must see the row.
     for stored in queued:
@@ -78,25 +70,35 @@ def unlock_meeting(*, meeting: Meeting, user, reason: str, request=None) -> Meet
             "locked_at": current.locked_at.isoformat(),
             "locked_by": current.locked_by.get_username() if current.locked_by else "",
         }
-        current.locked_at = None
-        current.locked_by = None
-        current.full_clean()
-        current.save(update_fields=["locked_at", "locked_by"])
+        save_lock(current, None, None)
         StoredPack.objects.filter(
             meeting=current,
             kept=True,
             status__in=[StoredPack.Status.QUEUED, StoredPack.Status.RENDERING],
         ).delete()
-        audit.record(
-            audit.Kind.MEETING_UNLOCKED,
-            request=request,
-            user=user,
-            partnership=current.group.partnership,
-            obj=current,
-            summary=f"Unlocked the pack of {current}: {reason}",
-            detail=was,
-        )
+        summary = f"Unlocked the pack of {current}: {reason}"
+        record(audit.Kind.MEETING_UNLOCKED, current, request, user, summary, was)
     return current
+
+
+def save_lock(meeting: Meeting, locked_at, locked_by) -> None:
+    meeting.locked_at = locked_at
+    meeting.locked_by = locked_by
+    meeting.full_clean()
+    meeting.save(update_fields=["locked_at", "locked_by"])
+
+
+def record(kind, meeting: Meeting, request, user, summary: str, detail: dict) -> None:
+    """A lock or unlock, in the audit log of the meeting's partnership."""
+    audit.record(
+        kind,
+        request=request,
+        user=user,
+        partnership=meeting.group.partnership,
+        obj=meeting,
+        summary=summary,
+        detail=detail,
+    )
 
 
 def _for_update(meeting: Meeting) -> Meeting:

@@ -9,6 +9,16 @@ from plans.fields import optional_user
 from plans.models import Group, Organisation, Partnership, Plan
 
 
+def set_when(status: str, field: str, name: str, message: str) -> models.CheckConstraint:
+    """A row of this status has the field set: a pack being made its start time, a sent
+    reminder the time it was sent."""
+    return models.CheckConstraint(
+        condition=~Q(status=status) | Q(**{f"{field}__isnull": False}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
 def error_only_when_failed(prefix: str, message: str) -> models.CheckConstraint:
     """A failed row says why in its error (a line for the person waiting), and no other row
     has one: for the things made or sent in the background, packs and reminders."""
@@ -178,10 +188,11 @@ class StoredPack(models.Model):
                 name="stored_pack_content_only_when_ready",
                 violation_error_message="Only a ready pack has a file, and a ready one has.",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="rendering") | Q(started_at__isnull=False),
-                name="stored_pack_rendering_has_started",
-                violation_error_message="A pack being made has a start time.",
+            set_when(
+                "rendering",
+                "started_at",
+                "stored_pack_rendering_has_started",
+                "A pack being made has a start time.",
             ),
             error_only_when_failed(
                 "stored_pack", "A failed pack says why; no other pack has an error."
@@ -251,10 +262,11 @@ class Reminder(models.Model):
                 fields=["meeting", "recipient", "kind"],
                 name="one_reminder_of_a_kind_per_meeting_and_recipient",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
-                name="sent_reminder_has_a_time",
-                violation_error_message="A sent reminder says when it was sent.",
+            set_when(
+                "sent",
+                "sent_at",
+                "sent_reminder_has_a_time",
+                "A sent reminder says when it was sent.",
             ),
             error_only_when_failed(
                 "reminder", "A failed reminder says why; no other one has an error."

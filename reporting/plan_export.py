@@ -2,15 +2,13 @@
 unchanged, and the template to fill in, with its instructions and an example."""
 
 import functools
-import io
 
 import yaml
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plans.models import Plan
-from reporting.cells import set_text, sheet_text
+from reporting.cells import new_workbook, set_text, sheet_text, workbook_bytes
 from reporting.plan_builder import FIXTURES_DIR
 from reporting.plan_sheet import COLUMNS, OPTIONAL_COLUMNS, data_rows, plan_data
 from reporting.uploads import MAX_UPLOAD_BYTES, PLAN_SHEET, megabytes
@@ -49,19 +47,10 @@ def write_plan_sheet(worksheet, rows: list[dict], columns=COLUMNS) -> None:
     worksheet.freeze_panes = "A2"
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def plan_workbook(plan: Plan) -> bytes:
     """The plan in the layout, as an xlsx file that plan import reads back unchanged."""
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = PLAN_SHEET
+    workbook, worksheet = new_workbook(f"{plan.title} {plan.period}", PLAN_SHEET)
     write_plan_sheet(worksheet, data_rows(plan_data(plan)))
-    workbook.properties.title = sheet_text(f"{plan.title} {plan.period}")[:200]
     return workbook_bytes(workbook)
 
 
@@ -85,9 +74,7 @@ def example_data() -> dict:
 def template_workbook(partnership) -> bytes:
     """The layout to fill in: instructions (with the partnership's theme codes and ratings),
     an empty Plan sheet that import reads, and an Example sheet that it does not."""
-    workbook = Workbook()
-    instructions = workbook.active
-    instructions.title = "Instructions"
+    workbook, instructions = new_workbook("Plan layout", "Instructions")
     for row_number, line in enumerate(instruction_lines(partnership), start=1):
         for column, text in enumerate(line, start=1):
             set_text(instructions.cell(row=row_number, column=column), sheet_text(text))

@@ -52,12 +52,12 @@ class Requested(NamedTuple):
 
 
 def request_stored_pack(
-    *, subject: Subject, fmt: str, as_at: datetime.date, user=None
+    *, subject: Subject, fmt: str, as_at: datetime.date, user=None, bounded: bool = True
 ) -> Requested:
     """A stored render of the subject's pack as it would be made now: a ready one that says
     the same (its fingerprint matches), else one already queued or being made, else a new
-    queued one (TooManyRenders if the partnership has RENDERS_IN_FLIGHT on their way already),
-    with created=True and the fingerprint of the pack just built: the caller
+    queued one (TooManyRenders if the partnership has RENDERS_IN_FLIGHT on their way already,
+    unless not bounded), with created=True and the fingerprint of the pack just built: the caller
     renders it (from that pack) or queues the task (reporting.tasks.start_render). A ready one
     comes with its content; the others without.
 
@@ -89,7 +89,7 @@ def request_stored_pack(
         in_flight = StoredPack.objects.filter(partnership=subject.partnership).in_progress(
             timezone.now()
         )
-        if in_flight.count() >= RENDERS_IN_FLIGHT:
+        if bounded and in_flight.count() >= RENDERS_IN_FLIGHT:
             raise TooManyRenders(subject.partnership)
         stored = StoredPack.objects.create(
             partnership=subject.partnership,

@@ -14,10 +14,8 @@ from plans.models import Group, Membership, Partnership, Person, RagRating
 from reporting.models import Meeting, Reminder
 from tests.factories import UserFactory
 from tests.helpers import (
-    NOWHERE,
     PERSONAS,
     STAFF_ONLY,
-    check_personas,
     ess_and_medway_meetings,
     group,
     url,
@@ -35,21 +33,7 @@ def meetings(personas):
     return ess_and_medway_meetings()
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_the_cycles_pages_are_for_staff_only(client_for, persona, meetings):
-    ess, medway = meetings["ess"], meetings["medway"]
-    check_personas(
-        client_for,
-        persona,
-        [
-            ("get", url("reporting:meeting_calendar"), STAFF_ONLY),
-            ("get", url("reporting:meeting_updates", ess.pk), STAFF_ONLY),
-            ("get", url("plans:cycle"), STAFF_ONLY),
-            # Another partnership's meeting through this partnership's address: never found.
-            ("get", url("reporting:meeting_updates", medway.pk), NOWHERE),
-            ("get", url("reporting:meeting_updates", ess.pk, slug="medway"), NOWHERE),
-        ],
-    )
+# Who may see the cycle's pages: tests/test_meetings.py, with every meeting page.
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -50,7 +50,9 @@ def meetings(personas):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_meeting_pages_for_each_persona(client_for, persona, meetings):
-    board, medway = meetings["board"], meetings["medway"]
+    """The meetings' pages and the update cycle's (the year's meetings, the live board of
+    updates, the cycle's settings)."""
+    board, ess, medway = meetings["board"], meetings["ess"], meetings["medway"]
     check_personas(
         client_for,
         persona,
@@ -59,9 +61,14 @@ def test_meeting_pages_for_each_persona(client_for, persona, meetings):
             ("get", url("reporting:meeting", board.pk), READ),
             ("get", url("reporting:meeting_create"), STAFF_ONLY),
             ("get", url("reporting:meeting_edit", board.pk), STAFF_ONLY),
+            ("get", url("reporting:meeting_calendar"), STAFF_ONLY),
+            ("get", url("reporting:meeting_updates", ess.pk), STAFF_ONLY),
+            ("get", url("plans:cycle"), STAFF_ONLY),
             # Another partnership's meeting through this partnership's address: never found.
             ("get", url("reporting:meeting", medway.pk), NOWHERE),
             ("get", url("reporting:meeting_edit", medway.pk), NOWHERE),
+            ("get", url("reporting:meeting_updates", medway.pk), NOWHERE),
+            ("get", url("reporting:meeting_updates", ess.pk, slug="medway"), NOWHERE),
             ("get", url("reporting:meetings", slug="no-such-partnership"), NOWHERE),
         ],
     )

@@ -230,18 +230,13 @@ def preview(request, slug, token):
     ]
     counts = prepared.plan_import.counts if prepared.plan_import else {}
     summary = prepared.plan_import.summary() if prepared.plan_import else []
-    audit.record(
+    record(
         audit.Kind.IMPORT_PREVIEWED,
-        request=request,
-        partnership=access.partnership,
-        obj=plan,
-        summary=f"Previewed an import into {plan or 'a new plan'}",
-        detail={
-            "import": token,
-            "problems": len(prepared.errors),
-            "changes": counts,
-            "summary": summary,
-        },
+        request,
+        access,
+        plan,
+        f"Previewed an import into {plan or 'a new plan'}",
+        {"import": token, "problems": len(prepared.errors), "changes": counts, "summary": summary},
     )
     return render(
         request,
@@ -302,13 +297,13 @@ def confirm(request, slug, token):
     done = "Created the plan from the file" if plan_import.plan is None else "Imported the file"
     messages.success(request, f"{done}: {', '.join(plan_import.summary())}.")
     new = plan_import.plan is None
-    audit.record(
+    record(
         audit.Kind.IMPORT_CONFIRMED,
-        request=request,
-        partnership=access.partnership,
-        obj=plan,
-        summary=f"Imported a file into {'a new' if new else 'the'} plan {plan}",
-        detail={
+        request,
+        access,
+        plan,
+        f"Imported a file into {'a new' if new else 'the'} plan {plan}",
+        {
             "import": token,
             "new_plan": new,
             "changes": plan_import.counts,
@@ -316,3 +311,16 @@ def confirm(request, slug, token):
         },
     )
     return redirect(plan)
+
+
+def record(kind, request, access, plan, summary: str, detail: dict) -> None:
+    """A step of an import, in the partnership's audit log; its detail holds the import's
+    token and what it changes ("summary" there: the changes in words)."""
+    audit.record(
+        kind,
+        request=request,
+        partnership=access.partnership,
+        obj=plan,
+        summary=summary,
+        detail=detail,
+    )
