@@ -92,12 +92,15 @@ def parent_page(obj, slug) -> str:
 def saved_values(form, obj) -> list[tuple[str, str]]:
     """The form's fields as they are saved now on obj, in words, for a refused stale save."""
     rows = []
+    model_fields = {field.name for field in obj._meta.get_fields()}
     for name, field in form.fields.items():
-        if name == "version":
+        if name in ("version", "loaded") or name not in model_fields:
             continue
         model_field = obj._meta.get_field(name)
         if isinstance(model_field, models.ManyToManyField):
-            value = "; ".join(str(v) for v in getattr(obj, name).live())
+            related = getattr(obj, name)
+            related = related.live() if hasattr(related, "live") else related.all()
+            value = "; ".join(str(v) for v in related)
         elif model_field.choices:
             value = getattr(obj, f"get_{name}_display")()
         else:
@@ -129,7 +132,7 @@ def refuse_stale(form, stale: StaleEdit, noun: str) -> list[tuple[str, str]]:
     """Keep the user's input, say why nothing was saved, and arm the form to overwrite if
     they save again having seen what is saved now."""
     current = stale.current
-    if current.deleted_at:
+    if getattr(current, "deleted_at", None):
         form.add_error(
             None,
             f"Someone deleted this {noun} after you opened it, so nothing was saved. "
@@ -142,8 +145,35 @@ def refuse_stale(form, stale: StaleEdit, noun: str) -> list[tuple[str, str]]:
         "Compare what is saved now with your version below; to keep yours, save again.",
     )
     form.data = form.data.copy()
-    form.data[form.add_prefix("version")] = current.version
+    if "version" in form.fields:
+        form.data[form.add_prefix("version")] = current.version
+    else:
+        form.data[form.add_prefix("loaded")] = form.state_hash(current)
     return saved_values(form, current)
+
+
+def save_unless_stale(form, context, save):
+    """save_if_as_loaded (a new object: save()), returning what save() returns; or None, with
+    the form refused as stale (refuse_stale) and what is saved now in context["saved_now"]."""
+    if "loaded" not in form.fields:
+        return save()
+    try:
+        return save_if_as_loaded(form, save)
+    except StaleEdit as stale:
+        context["saved_now"] = refuse_stale(form, stale, context.get("noun") or "page")
+        return None
+
+
+def save_if_as_loaded(form, save):
+    """Run save() only if the object the form edits (a LoadedStateForm) still holds what the
+    form showed when it was loaded; else raise StaleEdit with what it holds now, and save
+    nothing. The row is locked from the check to the end of the save."""
+    with transaction.atomic():
+        edited = form.edited()
+        current = type(edited)._default_manager.select_for_update().get(pk=edited.pk)
+        if form.state_hash(current) != form.cleaned_data["loaded"]:
+            raise StaleEdit(current)
+        return save()
 
 
 def form_page(

@@ -105,3 +105,22 @@ def check_personas(client_for, persona, requests):
         if persona == "anonymous":
             assert response["Location"].startswith(reverse("login")), address
     return response
+
+
+def form_data(response, **changes) -> dict:
+    """What the browser would send back from the page's form, with some fields changed."""
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def post_form(client, address, **changes):
+    """Open the form's page, then send back what the browser would, with some fields
+    changed (the hidden version or loaded state included)."""
+    return client.post(address, form_data(client.get(address), **changes))

@@ -31,7 +31,7 @@ from plans.staff_writes import soft_delete
 from reporting.models import Meeting
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.helpers import PERSONAS, STAFF_ONLY, ess_plan, url
+from tests.helpers import PERSONAS, STAFF_ONLY, ess_plan, post_form, url
 from tests.test_imports import SMALL_PLAN, preview_and_confirm, problems, upload, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -531,8 +531,8 @@ def test_changes_to_members_are_recorded(client_for, personas):
     ess = Group.objects.get(partnership__slug="merton", short_name="ESS")
     members = reverse("plans:members", args=["merton"])
     edit = reverse("plans:member_edit", args=["merton", board.pk])
-    assert client.post(edit, {"role": "chair", "groups": [ess.pk]})["Location"] == members
-    client.post(edit, {"role": "chair", "groups": [ess.pk]})  # no change: nothing recorded
+    assert post_form(client, edit, role="chair", groups=[ess.pk])["Location"] == members
+    post_form(client, edit, role="chair", groups=[ess.pk])  # no change: nothing recorded
     client.post(reverse("plans:member_remove", args=["merton", board.pk]))
     events = list(AuditEvent.objects.filter(kind__startswith="member_").order_by("at", "pk"))
     assert [e.kind for e in events] == ["member_changed", "member_removed"]

@@ -18,6 +18,7 @@ from tests.helpers import (
     STAFF_ONLY,
     ess_and_medway_meetings,
     group,
+    post_form,
     url,
 )
 from tests.test_editing import assert_error_page
@@ -44,10 +45,11 @@ def test_refused_posts_write_nothing(client_for, persona, meetings):
     )
     assert response.status_code == STAFF_POST[persona]
     assert Meeting.objects.filter(held_on=D("2024-10-01")).exists() == (persona == "staff")
-    response = client.post(
-        url("plans:cycle"),
-        {"updates_open_days": 20, "updates_due_days": 5, "reminder_days": 2},
-    )
+    numbers = {"updates_open_days": 20, "updates_due_days": 5, "reminder_days": 2}
+    if persona == "staff":
+        response = post_form(client, url("plans:cycle"), **numbers)
+    else:
+        response = client.post(url("plans:cycle"), numbers)
     assert response.status_code == STAFF_POST[persona]
     merton = Partnership.objects.get(slug="merton")
     assert merton.updates_open_days == (20 if persona == "staff" else 28)
@@ -169,8 +171,8 @@ def test_staff_change_the_update_cycle(client_for, personas):
     page = client.get(url("plans:cycle")).content.decode()
     assert "Updates open this many days before a meeting" in page
     assert url("plans:cycle") in client.get(url("plans:settings")).content.decode()
-    response = client.post(
-        url("plans:cycle"), {"updates_open_days": 21, "updates_due_days": 7, "reminder_days": 2}
+    response = post_form(
+        client, url("plans:cycle"), updates_open_days=21, updates_due_days=7, reminder_days=2
     )
     assert response.status_code == 302
     merton = Partnership.objects.get(slug="merton")

@@ -9,7 +9,7 @@ from actions.models import Action, ProgressUpdate, Step
 from plans.models import Group, Outcome, Person, Plan, Priority, RagRating, Theme
 from plans.staff_writes import StaleEdit, move, restore, save_if_current, soft_delete
 from tests.factories import ActionFactory, OutcomeFactory, StepFactory
-from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, url
+from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, form_data, url
 
 # On both databases (scripts/test): stale saves refused, moves that lock their siblings
 # (select_for_update), deletes and undo in transactions, query counts.
@@ -29,19 +29,6 @@ def medway():
 
 def action(number, plan=None):
     return Action.objects.get(outcome__plan=plan or ess(), number=number)
-
-
-def form_data(response, **changes) -> dict:
-    """What the browser would send back from the page's form, with some fields changed."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def assert_error_page(response, *messages):

@@ -30,6 +30,7 @@ from tests.helpers import (
     check_personas,
     group,
     new_meeting,
+    post_form,
     rating,
     url,
 )
@@ -367,13 +368,13 @@ def test_a_locked_meetings_group_and_date_cannot_change(client_for, personas):
     meeting = Meeting.objects.create(group=group("ESS"), held_on=D("2024-09-15"))
     lock_meeting(meeting=meeting, user=personas["staff"])
     data = {
-        "group": meeting.group_id,
         "held_on": "2024-09-16",
         "title": "Moved",
         "updates_open_on": "2024-08-18",
         "updates_due_on": "2024-09-05",
     }
-    response = client_for("staff").post(url("reporting:meeting_edit", meeting.pk), data)
+    edit = url("reporting:meeting_edit", meeting.pk)
+    response = post_form(client_for("staff"), edit, **data)
     assert response.status_code == 200
     assert "This meeting is locked, so its group and date cannot change" in (
         response.content.decode()
@@ -381,6 +382,4 @@ def test_a_locked_meetings_group_and_date_cannot_change(client_for, personas):
     meeting.refresh_from_db()
     assert meeting.title != "Moved" and meeting.held_on == D("2024-09-15")
     data["held_on"] = "2024-09-15"
-    assert (
-        client_for("staff").post(url("reporting:meeting_edit", meeting.pk), data).status_code == 302
-    )
+    assert post_form(client_for("staff"), edit, **data).status_code == 302

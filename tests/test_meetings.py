@@ -24,6 +24,7 @@ from tests.helpers import (
     ess_plan,
     group,
     new_meeting,
+    post_form,
     rated,
     url,
 )
@@ -329,9 +330,11 @@ def test_adding_a_meeting_explains_what_is_wrong(client_for, meetings):
 
 def test_staff_change_a_meeting(client_for, meetings):
     meeting = meetings["ess"]
-    response = client_for("staff").post(
+    response = post_form(
+        client_for("staff"),
         url("reporting:meeting_edit", meeting.pk),
-        {"group": meeting.group_id, "held_on": "2024-09-11", "title": "Moved"},
+        held_on="2024-09-11",
+        title="Moved",
     )
     assert response.status_code == 302
     meeting.refresh_from_db()

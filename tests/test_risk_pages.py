@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from actions.models import Risk
 from plans.models import Partnership, RagRating
-from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, url
-from tests.test_editing import STAFF_POST, assert_error_page, form_data
+from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, form_data, url
+from tests.test_editing import STAFF_POST, assert_error_page
 
 pytestmark = pytest.mark.django_db
 READ = {**STAFF_ONLY, "board": 200}

@@ -11,8 +11,8 @@ from django.utils.html import escape
 from actions.models import Action, ProgressUpdate, Step
 from plans.models import Group, Membership, Person, RagRating, Theme
 from plans.staff_writes import soft_delete
-from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, url
-from tests.test_editing import STAFF_POST, action, assert_error_page, ess, form_data
+from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, form_data, post_form, url
+from tests.test_editing import STAFF_POST, action, assert_error_page, ess
 
 pytestmark = pytest.mark.django_db
 
@@ -343,7 +343,7 @@ def test_edit_a_members_role_and_groups(client_for, personas):
     client = client_for("staff")
     board = Membership.objects.get(user=personas["board"])
     qa = Group.objects.get(partnership__slug="merton", short_name="ESS")
-    response = client.post(url("plans:member_edit", board.pk), {"role": "chair", "groups": [qa.pk]})
+    response = post_form(client, url("plans:member_edit", board.pk), role="chair", groups=[qa.pk])
     assert response["Location"] == url("plans:members")
     board.refresh_from_db()
     assert board.role == "chair" and list(board.groups.all()) == [qa]

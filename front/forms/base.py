@@ -3,6 +3,8 @@ version an edit form was loaded at (a stale save is refused: plans.staff_writes)
 within a partnership, and the groups a partnership's plans and members belong to."""
 
 import datetime
+import hashlib
+import json
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -126,17 +128,16 @@ class GovukForm:
             )
 
 
+OUT_OF_DATE = "This form is out of date: open the page again"
+
+
 class EditForm(GovukForm, forms.ModelForm):
     """A form for a Tracked object: it carries the version the user loaded (see editing)."""
 
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={
-            "required": "This form is out of date: open the page again",
-            "invalid": "This form is out of date: open the page again",
-            "min_value": "This form is out of date: open the page again",
-        },
+        error_messages=dict.fromkeys(["required", "invalid", "min_value"], OUT_OF_DATE),
     )
 
     def __init__(self, *args, **kwargs):
@@ -145,6 +146,41 @@ class EditForm(GovukForm, forms.ModelForm):
             del self.fields["version"]
         else:
             self.fields["version"].initial = self.instance.version
+
+
+class LoadedStateForm:
+    """Mixin for the edit form of something that keeps no version (a meeting, a membership,
+    the partnership's update cycle): the form carries a hash of what it showed when it was
+    loaded (the hidden field "loaded"), so that a save over someone else's later one is
+    refused, as an action's is (front.edit_pages.save_if_as_loaded).
+
+    state(obj) is what the form shows of obj: by default its fields that are the model's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.edited().pk is None:
+            return  # a new one: nobody else can have saved it
+        self.fields["loaded"] = forms.CharField(
+            widget=forms.HiddenInput,
+            error_messages={"required": OUT_OF_DATE},
+            initial=self.state_hash(self.edited()),
+        )
+
+    def edited(self):
+        return self.instance
+
+    def state(self, obj) -> dict:
+        names = {field.name for field in obj._meta.get_fields()}
+        return {name: getattr(obj, name) for name in self.fields if name in names}
+
+    def state_hash(self, obj) -> str:
+        values = {}
+        for name, value in self.state(obj).items():
+            if hasattr(value, "all"):  # a many-to-many field's manager: the ids it links
+                value = sorted(value.all().values_list("pk", flat=True))
+            values[name] = getattr(value, "pk", value)
+        text = json.dumps(values, default=str, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def check_unique(form, field: str, queryset, noun: str, value=None) -> None:

@@ -1,12 +1,12 @@
 from django import forms
 
-from front.forms.base import DayField, GovukForm, offer_groups
+from front.forms.base import DayField, GovukForm, LoadedStateForm, offer_groups
 from reporting import cycle_rules, meeting_dates
 from reporting.models import Meeting
 from reporting.update_cycle import period_of
 
 
-class MeetingForm(GovukForm, forms.ModelForm):
+class MeetingForm(LoadedStateForm, GovukForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.db.models import Q
 
-from front.forms.base import GovukForm, partnership_groups
+from front.forms.base import GovukForm, LoadedStateForm, partnership_groups
 from plans.models import Group, Membership, Person
 
 ROLE_HINTS = {
@@ -150,19 +150,23 @@ class MemberAddForm(GovukForm, MemberFields):
         return membership
 
 
-class MemberEditForm(GovukForm, MemberFields):
+class MemberEditForm(LoadedStateForm, GovukForm, MemberFields):
     def __init__(self, *args, membership, acting_user, **kwargs):
         self.membership = membership
         self.acting_user = acting_user
+        shown = self.state(membership)
+        kwargs.setdefault("initial", {**shown, "groups": list(shown["groups"].all())})
+        super().__init__(*args, **kwargs)
+        self.setup(membership.partnership, membership.user)
+
+    def edited(self):
+        return self.membership
+
+    def state(self, membership) -> dict:
         person = Person.objects.filter(
             partnership=membership.partnership, user=membership.user
         ).first()
-        kwargs.setdefault(
-            "initial",
-            {"role": membership.role, "groups": list(membership.groups.all()), "person": person},
-        )
-        super().__init__(*args, **kwargs)
-        self.setup(membership.partnership, membership.user)
+        return {"role": membership.role, "groups": membership.groups, "person": person}
 
     def clean_role(self):
         role = self.cleaned_data["role"]

@@ -1,7 +1,14 @@
 from django import forms
 from django.core.validators import MaxValueValidator
 
-from front.forms.base import DayField, EditForm, GovukForm, check_unique, offer_groups
+from front.forms.base import (
+    DayField,
+    EditForm,
+    GovukForm,
+    LoadedStateForm,
+    check_unique,
+    offer_groups,
+)
 from plans.models import (
     Group,
     Outcome,
@@ -323,7 +330,7 @@ class RollForwardForm(GovukForm, forms.Form):
         return cleaned
 
 
-class UpdateCycleForm(GovukForm, forms.ModelForm):
+class UpdateCycleForm(LoadedStateForm, GovukForm, forms.ModelForm):
     """The partnership's update cycle: how long before each meeting updates open and are due,
     and when leads still to update are reminded (reporting.cycle_rules)."""
 
@@ -352,7 +359,8 @@ class UpdateCycleForm(GovukForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name in self.Meta.fields:
+            field = self.fields[name]
             field.validators.append(MaxValueValidator(CYCLE_MAX_DAYS, LONGEST))
             field.widget.attrs.update({"max": CYCLE_MAX_DAYS, "inputmode": "numeric"})
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.queries import PlanSummary
 from front.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
 from front.attachments import attachment
-from front.edit_pages import FORM_TEMPLATE, page_context, posted, staff_view
+from front.edit_pages import FORM_TEMPLATE, page_context, posted, save_unless_stale, staff_view
 from front.forms.meetings import MeetingForm
 from plans.models import RagRating
 from reporting.models import Meeting, StoredPack
@@ -121,9 +121,10 @@ def meeting_page_context(access, *, cancel_url=None, **kwargs):
 def meeting_form_page(request, form, context, *, saved):
     """GET shows the form; a valid POST saves it and goes to the meeting's page."""
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        messages.success(request, saved.format(meeting))
-        return redirect("reporting:meeting", context["partnership"].slug, meeting.pk)
+        meeting = save_unless_stale(form, context, form.save)
+        if meeting is not None:
+            messages.success(request, saved.format(meeting))
+            return redirect("reporting:meeting", context["partnership"].slug, meeting.pk)
     return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 

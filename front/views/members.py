@@ -5,7 +5,13 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from front.edit_pages import CONFIRM_TEMPLATE, FORM_TEMPLATE, posted, staff_view
+from front.edit_pages import (
+    CONFIRM_TEMPLATE,
+    FORM_TEMPLATE,
+    posted,
+    save_unless_stale,
+    staff_view,
+)
 from front.forms.members import MemberAddForm, MemberEditForm
 from front.views.settings import list_page, settings_context
 from plans import audit, two_step
@@ -78,12 +84,6 @@ def member_add(request, access):
 def member_edit(request, access, membership):
     form = MemberEditForm(posted(request), membership=membership, acting_user=request.user)
     before = role_and_groups(membership)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        if role_and_groups(membership) != before:
-            record_member(request, audit.Kind.MEMBER_CHANGED, membership, "Changed", before=before)
-        messages.success(request, f"Saved {name_of(membership.user)}'s role and groups.")
-        return redirect("plans:members", access.partnership.slug)
     context = settings_context(
         access,
         "members",
@@ -91,6 +91,14 @@ def member_edit(request, access, membership):
         caption=f"Signs in as {membership.user.username}",
         noun="member",
     )
+    if request.method == "POST" and form.is_valid():
+        if save_unless_stale(form, context, form.save) is not None:
+            if role_and_groups(membership) != before:
+                record_member(
+                    request, audit.Kind.MEMBER_CHANGED, membership, "Changed", before=before
+                )
+            messages.success(request, f"Saved {name_of(membership.user)}'s role and groups.")
+            return redirect("plans:members", access.partnership.slug)
     return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 

@@ -20,6 +20,7 @@ from front.edit_pages import (
     page_context,
     page_of,
     posted,
+    save_unless_stale,
     staff_view,
 )
 from front.forms.plans import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
@@ -229,11 +230,19 @@ def group_page(request, form, context, verb):
 def update_cycle(request, access):
     """The partnership's numbers of days for every meeting's period (reporting.cycle_rules)."""
     form = UpdateCycleForm(posted(request), instance=access.partnership)
+    context = {"noun": "update cycle"}
     if request.method == "POST" and form.is_valid():
-        form.save(commit=False).save(update_fields=list(form.fields))
-        messages.success(request, "Saved the update cycle.")
-        return redirect("plans:cycle", access.partnership.slug)
-    return list_page(request, access, "cycle", "cycle.html", form=form, submit_label="Save")
+
+        def save():
+            form.instance.save(update_fields=[name for name in form.fields if name != "loaded"])
+            return form.instance
+
+        if save_unless_stale(form, context, save):
+            messages.success(request, "Saved the update cycle.")
+            return redirect("plans:cycle", access.partnership.slug)
+    return list_page(
+        request, access, "cycle", "cycle.html", form=form, submit_label="Save", **context
+    )
 
 
 # Recently deleted
