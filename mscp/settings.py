@@ -244,6 +244,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # by hand (a business support officer moving items up a list makes one a second at most),
 # so only a script meets it (front.write_limit). 0: no limit.
 MSCP_WRITES_PER_MINUTE = env_int("MSCP_WRITES_PER_MINUTE", 40)
+# Keep the coming meetings' PDF packs, and each partnership's own, made again by the worker
+# a few minutes after a change (reporting.prerender), so downloads are served at once.
+MSCP_PRERENDER_PACKS = env_bool("MSCP_PRERENDER_PACKS", True)
 MSCP_SESSION_IDLE_TIMEOUT = env_int("MSCP_SESSION_IDLE_TIMEOUT", 30 * 60)
 MSCP_SESSION_MAX_AGE = env_int("MSCP_SESSION_MAX_AGE", 10 * 60 * 60)
 SESSION_COOKIE_AGE = MSCP_SESSION_MAX_AGE

@@ -27,3 +27,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # No limit on saves (tests/test_write_limit.py turns it on): the tests save as fast as a
 # script, and their query counts are of the views alone.
 MSCP_WRITES_PER_MINUTE = 0
+# Packs are not made again after each save (tests/test_prerender.py turns it on): a test's
+# saves would queue renders.
+MSCP_PRERENDER_PACKS = False
