@@ -44,6 +44,11 @@ RESTARTED = os.environ.get("MSCP_LOAD_RESTARTED", "")  # empty: no restart in th
 TIMINGS = os.environ["MSCP_LOAD_TIMINGS"]
 PLAN_URL = os.environ["MSCP_LOAD_PLAN_URL"]  # the ESS plan's page
 ACTION_IDS = [int(pk) for pk in os.environ["MSCP_LOAD_ACTIONS"].split(",")]
+# Board members download a past meeting's pack of plans no chair updates in the run, made
+# beforehand (as reporting.prerender keeps packs ready): each download is served from the
+# stored file.
+BOARD = int(os.environ.get("MSCP_LOAD_BOARD", "2"))
+PACK_URL = os.environ["MSCP_LOAD_PACK_URL"]
 RATING_IDS = [int(pk) for pk in os.environ["MSCP_LOAD_RATINGS"].split(",")]
 
 LOGIN_URL = "/accounts/login/"
@@ -53,6 +58,7 @@ AFTER_RESTART = 10  # seconds the run goes on, at least, once PostgreSQL is back
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 next_user = iter(range(1, 10_000))
+next_board_member = iter(range(1, 10_000))
 
 
 def csrf_token(html: str) -> str:
@@ -122,12 +128,13 @@ def start_the_clock(environment, **kwargs):
     gevent.spawn(end_the_run, environment.runner)
 
 
-class Chair(HttpUser):
-    # A chair reads a page for a few seconds before the next click: 1 to 5 s, an eager one.
-    wait_time = between(1, 5)
+class SignedIn(HttpUser):
+    """A load-test member: signs in (trying again), and reads pages signed in."""
 
-    def on_start(self):
-        self.username = f"load-chair-{(next(next_user) - 1) % USERS + 1}"
+    abstract = True
+
+    def start_as(self, username: str):
+        self.username = username
         self.signed_in = False
         self.sign_in()
 
@@ -201,6 +208,14 @@ class Chair(HttpUser):
         """Signed in (signing in again first when the session was found lost)."""
         return self.signed_in or self.sign_in()
 
+
+class Chair(SignedIn):
+    # A chair reads a page for a few seconds before the next click: 1 to 5 s, an eager one.
+    wait_time = between(1, 5)
+
+    def on_start(self):
+        self.start_as(f"load-chair-{(next(next_user) - 1) % USERS + 1}")
+
     @task(3)
     def dashboard(self):
         if self.ready():
@@ -255,3 +270,33 @@ class Chair(HttpUser):
                 response.failure(f"update not saved: HTTP {response.status_code}")
         if not self.signed_in:
             self.sign_in()
+
+
+class BoardMember(SignedIn):
+    """A board member before the meeting: downloads the pack, and reads the dashboard."""
+
+    fixed_count = BOARD
+    wait_time = between(2, 6)
+
+    def on_start(self):
+        self.start_as(f"load-board-{(next(next_board_member) - 1) % max(BOARD, 1) + 1}")
+
+    @task(3)
+    def download_the_pack(self):
+        if not self.ready():
+            return
+        with self.client.get(
+            PACK_URL, name="board download", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code == 200 and response.content.startswith(b"%PDF"):
+                response.success()
+            elif redirect_path(response) == LOGIN_URL:
+                response.failure("signed out: redirected to the sign-in page")
+                self.signed_out()
+            else:
+                response.failure(f"not served at once: HTTP {response.status_code}")
+
+    @task(1)
+    def board_dashboard(self):
+        if self.ready():
+            self.page("/merton/", "dashboard")
