@@ -14,6 +14,7 @@ import subprocess  # noqa: S404 - runs pdftoppm, a fixed local program, on our o
 import urllib.request
 from pathlib import Path
 
+import pydyf
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
@@ -22,7 +23,13 @@ from actions.models import Action
 from plans.models import Group, Plan
 from reporting.models import Meeting
 from reporting.packs import pack_for_meeting
-from reporting.pdf import BASE_URL, StaticOnlyURLFetcher, html_to_pdf, render_pack_pdf
+from reporting.pdf import (
+    BASE_URL,
+    StaticOnlyURLFetcher,
+    cached_page_references,
+    html_to_pdf,
+    render_pack_pdf,
+)
 from tests.helpers import rated
 
 D = dt.date.fromisoformat
@@ -266,3 +273,14 @@ def test_save_the_summary_page_for_people_to_look_at(board):
             check=True,
         )  # fmt: skip
         assert (ARTEFACTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_the_cached_page_references_are_pydyfs():
+    """reporting.pdf caches pydyf's page_references for the version it was measured with."""
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    expected = tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3])
+    assert cached_page_references(pdf) == expected == pdf.page_references
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))  # a page more: made again
+    assert len(cached_page_references(pdf)) == 4
