@@ -259,11 +259,7 @@ def agency_css(report: AgencyReport) -> str:
 
 def render_agency_pdf(report: AgencyReport) -> bytes:
     """The report as PDF bytes: A4 landscape, tagged, fetching only the app's static files."""
-    import weasyprint  # slow to import: only here
+    from reporting import pdf  # WeasyPrint is slow to import: only here
 
-    from reporting import pdf
-
-    stylesheet = weasyprint.CSS(
-        string=agency_css(report), base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyURLFetcher()
-    )
-    return pdf.html_to_pdf(agency_html(report), stylesheets=[stylesheet])
+    html, css = agency_html(report), agency_css(report)
+    return pdf.html_to_pdf(html, css=[css], url_fetcher=pdf.StaticOnlyURLFetcher())

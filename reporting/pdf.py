@@ -37,6 +37,7 @@ from weasyprint.urls import URLFetcher
 from actions.display import step_text
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
+from reporting.apart import peak_mb, run_apart
 from reporting.packs import ActionLine, Pack, change_words
 from reporting.pdf_fetcher import BASE_URL, StaticOnlyURLFetcher
 
@@ -377,19 +378,40 @@ def fewer_collections():
         gc.set_threshold(*old)
 
 
-def layout_pack(html: str, *, url_fetcher: URLFetcher | None = None, **options):
-    """Lay out the pack's HTML (a weasyprint.Document, whose .pages can be counted)."""
-    document = weasyprint.HTML(
-        string=html, base_url=BASE_URL, url_fetcher=url_fetcher or StaticOnlyURLFetcher()
-    )
-    return document.render(**{**PDF_OPTIONS, **options})
+@dataclass
+class Rendered:
+    pdf: bytes
+    attempted: list[str]  # what the fetcher was asked for, and refused (StaticOnlyURLFetcher)
+    refused: list[str]
+    peak_mb: float  # the render's process at its largest
 
 
-def html_to_pdf(html: str, *, url_fetcher: URLFetcher | None = None, **options) -> bytes:
-    """Render the pack's HTML with the fetcher that allows only static files and data: URIs."""
-    options = {**PDF_OPTIONS, **options}
+def lay_out(html: str, css: list[str], options: dict) -> Rendered:
+    """The PDF of html (and its stylesheets, as text): WeasyPrint with the fetcher that allows
+    only the app's static files and data: URIs. Run apart (html_to_pdf)."""
+    fetcher = StaticOnlyURLFetcher()
+    stylesheets = [
+        weasyprint.CSS(string=text, base_url=BASE_URL, url_fetcher=fetcher) for text in css
+    ]
     with fewer_collections():
-        return layout_pack(html, url_fetcher=url_fetcher, **options).write_pdf(**options)
+        document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+        pdf = document.render(stylesheets=stylesheets, **options).write_pdf(**options)
+    return Rendered(pdf, fetcher.attempted, fetcher.refused, peak_mb())
+
+
+def render_apart(html: str, *, css=(), **options) -> Rendered:
+    """lay_out in a process of its own (reporting.apart): the PDF and what it cost."""
+    return run_apart(lay_out, html, list(css), {**PDF_OPTIONS, **options})
+
+
+def html_to_pdf(html: str, *, url_fetcher: URLFetcher | None = None, css=(), **options) -> bytes:
+    """The PDF of html, laid out apart. What the render's fetcher was asked for, and refused,
+    is added to url_fetcher's record, if given."""
+    rendered = render_apart(html, css=css, **options)
+    if url_fetcher is not None:
+        url_fetcher.attempted += rendered.attempted
+        url_fetcher.refused += rendered.refused
+    return rendered.pdf
 
 
 def render_pack_pdf(pack: Pack, *, url_fetcher: URLFetcher | None = None) -> bytes:
