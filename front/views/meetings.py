@@ -246,7 +246,8 @@ def stored_pack(request, slug, pk):
             "covers": covers(stored),
             "back": back_link(stored),
             "file_url": file_url,
-            "nav_meetings": True,
+            # An agency's report is found from the dashboard's agencies; packs from meetings.
+            "nav_dashboard" if stored.agency_id else "nav_meetings": True,
         },
     )
     if status in (Status.QUEUED, Status.RENDERING):
