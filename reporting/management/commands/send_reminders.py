@@ -13,7 +13,6 @@ the command runs, and a failed one is tried again by the next run. deploy/README
 ("Reminders") has a systemd timer and a cron line for it.
 """
 
-from functools import partial
 
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand
@@ -28,18 +27,13 @@ class Command(BaseCommand):
     help = "Send the update cycle's emails due today: first notices, reminders, missing updates."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--today",
-            type=partial(iso_date, option="--today"),
-            metavar="YYYY-MM-DD",
-            help="act as on this day",
-        )
+        parser.add_argument("--today", metavar="YYYY-MM-DD", help="act as on this day")
         parser.add_argument(
             "--dry-run", action="store_true", help="print who would get what, send nothing"
         )
 
     def handle(self, *args, today=None, dry_run=False, **options):
-        today = today or timezone.localdate()
+        today = iso_date(today, option="--today") if today else timezone.localdate()
         connection = None if dry_run else get_connection()
         totals = {reminders.SENT: 0, reminders.FAILED: 0, reminders.TAKEN: 0}
         for meeting in update_cycle.meetings_in_period(today):
