@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import update_history
-from actions.timeframes import parse_timeframe
+from actions.timeframes import Timeframe, parse_timeframe, plan_period
 from plans.fields import optional_user, rolled_forward_from
 from plans.models import (
     Group,
@@ -46,11 +46,19 @@ class TimeframeFields(models.Model):
         abstract = True
 
     def derive_timeframe(self):
-        parsed = parse_timeframe(self.timeframe)
+        parsed = self.parsed_timeframe()
         self.due_date = parsed.due
         self.starts_on = parsed.starts
         self.recurrence = parsed.recurrence
         self.timeframe_tbc = parsed.to_be_confirmed
+
+    def parsed_timeframe(self) -> Timeframe:
+        """The timeframe as read within its plan's period (a month with no year takes the
+        plan's), by plan_period_text, which each model with a timeframe says how to find."""
+        return parse_timeframe(self.timeframe, plan_period(self.plan_period_text()))
+
+    def plan_period_text(self) -> str:
+        raise NotImplementedError
 
 
 class LeadFields(models.Model):
@@ -147,6 +155,9 @@ class Action(Tracked, TimeframeFields, LeadFields):
     def get_absolute_url(self):
         return self.url_in(self.outcome.plan.group.partnership.slug)
 
+    def plan_period_text(self) -> str:
+        return self.outcome.plan.period
+
     def last_step_due(self):
         """An action with no date of its own is due when its last dated step is (runs a query)."""
         return self.steps.live().aggregate(due=Max("due_date"))["due"]
@@ -196,9 +207,12 @@ class Step(Tracked, TimeframeFields, LeadFields):
         self.derive_timeframe()
         super().save(*args, **kwargs)
         action = self.action
-        if not parse_timeframe(action.timeframe).due:
+        if not action.parsed_timeframe().due:
             # Not action.save(): a derived date is no edit to record in the action's history.
             Action.objects.filter(pk=action.pk).update(due_date=action.last_step_due())
+
+    def plan_period_text(self) -> str:
+        return self.action.plan_period_text()
 
     def url_in(self, slug):
         return reverse("actions:detail", args=[slug, self.action_id]) + f"#step-{self.pk}"

@@ -28,8 +28,10 @@ class Timeframe:
     stated_complete: bool = False  # the text says "complete"/"completed"
 
 
-def parse_timeframe(text: str) -> Timeframe:
-    due, starts = _read_dates(text)
+def parse_timeframe(text: str, period: tuple[date, date] | None = None) -> Timeframe:
+    """What the text says; period (the plan's, plan_period) gives a month written without a
+    year its year: "November" in a 2021-22 plan is November 2021."""
+    due, starts = _read_dates(text, period)
     return Timeframe(
         due=due,
         starts=starts,
@@ -60,10 +62,19 @@ _MONTH_NAMES = (
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
+# England's school terms: their first and last months (a school year starts in September).
+TERMS = {"autumn": (9, 12), "spring": (1, 3), "summer": (4, 7)}
+
 # Digits are spelt [0-9] because \d also matches other scripts' digits, which no plan uses.
 _DATES = re.compile(
+    # Spring Term 2016; Autumn term 2016/17 (the school year: spring and summer in 2017)
+    r"(?P<term>\b(?P<t_name>autumn|spring|summer)\s+term\s+(?P<t_year>[0-9]{4})"
+    r"(?:\s*[/-]\s*(?P<t_next>[0-9]{2}|[0-9]{4}))?(?![\w/]))"
+    # Q3 2026/27, quarter 1 2024-25: a quarter of a UK financial year (April to March)
+    r"|(?P<quarter>\b(?:q|quarter\s*)(?P<q_number>[1-4])\s+(?P<q_year>[0-9]{4})\s*[/-]\s*"
+    r"(?P<q_next>[0-9]{2}|[0-9]{4})(?![\w/]))"
     # 30/09/2024 (UK order)
-    r"(?P<numeric>(?<![\w/.])(?P<n_day>[0-9]{1,2})[/.](?P<n_month>[0-9]{1,2})[/.]"
+    r"|(?P<numeric>(?<![\w/.])(?P<n_day>[0-9]{1,2})[/.](?P<n_month>[0-9]{1,2})[/.]"
     r"(?P<n_year>[0-9]{4})(?![\w/.]))"
     # 2024-09-30
     r"|(?P<iso>(?<![\w/.-])(?P<i_year>[0-9]{4})-(?P<i_month>[0-9]{2})-(?P<i_day>[0-9]{2})"
@@ -98,7 +109,7 @@ _LOOK_BEHIND = 40  # characters; enough for the word before a date, keeps long t
 class _Stated:
     """One date statement found in the text, as the days it covers."""
 
-    kind: str  # "day", "month", "bare_month" (no year), "span" or "year"
+    kind: str  # "day", "month", "bare_month" (no year), "term", "quarter", "span" or "year"
     start: int  # position in the text
     end: int
     first: date | None = None
@@ -106,9 +117,53 @@ class _Stated:
     month: int = 0  # the month of a "bare_month"
 
 
-def _read_dates(text: str) -> tuple[date | None, date | None]:
+def plan_period(text: str) -> tuple[date, date] | None:
+    """The first and last days a plan's period ("2021-23", "2024", "April 2024 – March
+    2025") covers, or None if it states none."""
+    stated = [item for match in _DATES.finditer(text) if (item := _stated(text, match))]
+    days = [item for item in stated if item.first is not None and item.last is not None]
+    if not days:
+        return None
+    return min(item.first for item in days), max(item.last for item in days)
+
+
+def _in_period(month: int, period: tuple[date, date]) -> tuple[date, date] | None:
+    """The first and last days of the first such month within the period, if any."""
+    for year in range(period[0].year, period[1].year + 1):
+        first = date(year, month, 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        if first >= period[0].replace(day=1) and last <= period[1]:
+            return first, last
+    return None
+
+
+def _years_from_period(text: str, stated: list, period: tuple[date, date]) -> list:
+    """Each month written without a year, in the plan's period: "November" in a 2021-22 plan
+    is November 2021; "November – January" runs into 2022. Not one that begins a range to a
+    dated month ("June – September 2022": the range's own year is June's)."""
+    resolved = []
+    for index, item in enumerate(stated):
+        after = stated[index + 1] if index + 1 < len(stated) else None
+        dated_range = (
+            after is not None
+            and after.first is not None
+            and _RANGE_LINK.fullmatch(text, item.end, after.start) is not None
+        )
+        if item.kind == "bare_month" and not dated_range:
+            within = _in_period(item.month, period)
+            if within is not None:
+                item = _Stated("month", item.start, item.end, *within)
+        resolved.append(item)
+    return resolved
+
+
+def _read_dates(
+    text: str, period: tuple[date, date] | None = None
+) -> tuple[date | None, date | None]:
     """The due date (latest stated end) and start (earliest start of a range or "from")."""
     stated = [item for match in _DATES.finditer(text) if (item := _stated(text, match))]
+    if period is not None:
+        stated = _years_from_period(text, stated, period)
     dues: list[date] = []
     starts: list[date] = []
     for index, item in enumerate(stated):
@@ -139,6 +194,10 @@ def _read_dates(text: str) -> tuple[date | None, date | None]:
 def _stated(text: str, match: re.Match[str]) -> _Stated | None:
     kind = match.lastgroup
     start, end = match.span()
+    if kind == "term":
+        return _term(start, end, match["t_name"], match["t_year"], match["t_next"])
+    if kind == "quarter":
+        return _quarter(start, end, match["q_number"], match["q_year"], match["q_next"])
     if kind == "numeric":
         return _day(start, end, match["n_year"], match["n_month"], match["n_day"])
     if kind == "iso":
@@ -174,6 +233,47 @@ def _month(start: int, end: int, name: str, year: str | None, day: str | None) -
         # "13 June 2022" states the day itself.
         first = last = first.replace(day=int(day))
     return _Stated("month", start, end, first, last)
+
+
+def _next_year(first: int, text: str | None) -> int | None:
+    """The second year of "2016/17" or "2016-2017", if it is the year after the first."""
+    if text is None:
+        return None
+    year = int(text) + (first // 100 * 100 if len(text) == 2 else 0)
+    return year if year == first + 1 else None
+
+
+def _term(start: int, end: int, name: str, year: str, next_year: str | None) -> _Stated | None:
+    first_month, last_month = TERMS[name.casefold()]
+    term_year = int(year)
+    if next_year is not None:  # a school year: only its autumn term is in its first year
+        if _next_year(term_year, next_year) is None:
+            return None
+        term_year += int(first_month < 9)
+    if not MIN_YEAR <= term_year <= MAX_YEAR:
+        return None
+    last_day = calendar.monthrange(term_year, last_month)[1]
+    return _Stated(
+        "term", start, end, date(term_year, first_month, 1), date(term_year, last_month, last_day)
+    )
+
+
+def _quarter(start: int, end: int, number: str, year: str, next_year: str) -> _Stated | None:
+    first_year = int(year)
+    if _next_year(first_year, next_year) is None or not MIN_YEAR <= first_year < MAX_YEAR:
+        return None
+    first_month = 4 + 3 * (int(number) - 1)  # Q1 April–June ... Q4 January–March
+    quarter_year = first_year + (first_month > 12)
+    first_month = (first_month - 1) % 12 + 1
+    last_month = first_month + 2
+    last_day = calendar.monthrange(quarter_year, last_month)[1]
+    return _Stated(
+        "quarter",
+        start,
+        end,
+        date(quarter_year, first_month, 1),
+        date(quarter_year, last_month, last_day),
+    )
 
 
 def _span(start: int, end: int, first_text: str, last_text: str) -> _Stated | None:
@@ -215,6 +315,12 @@ def _belongs_to_name(text: str, start: int) -> bool:
 
 # --- recurrence, TBC, complete -----------------------------------------------------------------
 
+
+def _times_a_year(numbers: str) -> str:
+    """ "4 a year", "four reviews per year", "4 or 5 reviews a year" (the first number)."""
+    return rf"\b(?:{numbers})(?:\s+or\s+\w+)?(?:\s+[a-z]+)?\s+(?:a|per|each)\s+year\b"
+
+
 # Order matters: at one position the first alternative wins, so "six monthly" and
 # "half-yearly" are read before "monthly" and "yearly" can be.
 _RECURRENCE_PATTERNS = (
@@ -222,15 +328,15 @@ _RECURRENCE_PATTERNS = (
     (
         "six_monthly",
         r"\b(?:six|6)[\s-]*monthly\b|\bhalf[\s-]*yearly\b|\bevery\s+(?:six|6)\s+months\b"
-        r"|\btwice\s+(?:a\s+|per\s+)?year(?:ly)?\b",
+        r"|\btwice\s+(?:a\s+|per\s+)?year(?:ly)?\b|" + _times_a_year("two|2"),
     ),
     (
         "quarterly",
         r"\bquarterly\b|\b(?:three|3)[\s-]*monthly\b|\bevery\s+(?:three|3)\s+months\b"
-        r"|\b(?:each|every)\s+quarter\b",
+        r"|\b(?:each|every)\s+quarter\b|" + _times_a_year("four|4"),
     ),
-    ("monthly", r"\bmonthly\b|\b(?:each|every)\s+month\b"),
-    ("termly", r"\btermly\b|\b(?:each|every)\s+term\b"),
+    ("monthly", r"\bmonthly\b|\b(?:each|every)\s+month\b|" + _times_a_year("twelve|12")),
+    ("termly", r"\btermly\b|\b(?:each|every)\s+term\b|" + _times_a_year("three|3")),
     ("annual", r"\bannual(?:ly)?\b|\byearly\b|\b(?:each|every)\s+year\b|\bonce\s+a\s+year\b"),
     ("ongoing", r"\bon[\s-]?going\b"),
 )

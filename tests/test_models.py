@@ -98,3 +98,13 @@ def test_an_action_without_a_date_is_due_with_its_last_step():
     StepFactory(action=action, timeframe="October – November 2022")
     action.refresh_from_db()
     assert action.due_date == datetime.date(2022, 11, 30)
+
+
+def test_a_month_with_no_year_is_read_within_the_plans_period():
+    """A 2021-22 plan's "November" is November 2021, for the action and its steps."""
+    action = ActionFactory(
+        outcome__plan__period="2021-22", timeframe="November - 3 sessions planned"
+    )
+    assert action.due_date == datetime.date(2021, 11, 30)
+    step = StepFactory(action=action, timeframe="February")
+    assert step.due_date == datetime.date(2022, 2, 28)

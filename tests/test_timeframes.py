@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import tests.hypothesis_profiles  # noqa: F401 - loads the settings profile
-from actions.timeframes import RECURRENCES, Timeframe, parse_timeframe
+from actions.timeframes import RECURRENCES, Timeframe, parse_timeframe, plan_period
 
 d = date
 ONGOING = Timeframe(recurrence="ongoing")
@@ -158,6 +158,74 @@ MEDWAY = cases(
 @pytest.mark.parametrize(("text", "expected"), MERTON_ESS + MERTON_PPYP + MEDWAY)
 def test_seed_timeframes(text, expected):
     assert parse_timeframe(text) == expected
+
+
+# Timeframes of two further real plans (issue 12), which gave no date before: school terms,
+# financial-year quarters, a month with no year (read within the plan's period, below), and
+# "N a year" as a recurrence.
+MORE_PLANS = cases(
+    ("Spring Term 2016", Timeframe(due=d(2016, 3, 31))),
+    ("Autumn term 2016", Timeframe(due=d(2016, 12, 31))),
+    ("summer term 2016", Timeframe(due=d(2016, 7, 31))),
+    ("Autumn term 2016/17", Timeframe(due=d(2016, 12, 31))),  # a school year: autumn first
+    ("Spring term 2016/17", Timeframe(due=d(2017, 3, 31))),
+    ("Summer Term 2016-2017", Timeframe(due=d(2017, 7, 31))),
+    ("end of Q3 2026/27", Timeframe(due=d(2026, 12, 31))),
+    ("Q1 2024-25", Timeframe(due=d(2024, 6, 30))),
+    ("Q4 2024/25", Timeframe(due=d(2025, 3, 31))),
+    ("Quarter 2 2024-2025", Timeframe(due=d(2024, 9, 30))),
+    ("from Q1 2024/25 to Q2 2024/25", Timeframe(due=d(2024, 9, 30), starts=d(2024, 4, 1))),
+    (
+        "From Jan 2015 – 4 or 5 reviews a year subsequently",
+        Timeframe(starts=d(2015, 1, 1), recurrence="quarterly"),
+    ),
+    ("Twice a year", Timeframe(recurrence="six_monthly")),
+    ("2 reviews a year", Timeframe(recurrence="six_monthly")),
+    ("three sessions per year", Timeframe(recurrence="termly")),
+    ("12 meetings a year", Timeframe(recurrence="monthly")),
+    # Not a school year, nor a financial one: nothing is guessed.
+    ("Spring term 2016/18", Timeframe()),
+    ("Q3 2026/28", Timeframe()),
+    ("Spring 2016", Timeframe()),  # a season, not a term: no date
+    ("November - 3 sessions planned", Timeframe()),  # no year, and no plan to take it from
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_PLANS)
+def test_timeframes_of_more_plans(text, expected):
+    assert parse_timeframe(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "expected"),
+    [
+        ("November - 3 sessions planned", "2021-22", Timeframe(due=d(2021, 11, 30))),
+        ("February", "2021-22", Timeframe(due=d(2022, 2, 28))),  # the plan's February
+        ("from November", "2021-22", Timeframe(starts=d(2021, 11, 1))),
+        ("June", "2021 – 2023", Timeframe(due=d(2021, 6, 30))),  # the first within it
+        ("March", "April 2024 – March 2025", Timeframe(due=d(2025, 3, 31))),
+        ("June – September", "2024", Timeframe(starts=d(2024, 6, 1), due=d(2024, 9, 30))),
+        ("September 2022", "2021-22", Timeframe(due=d(2022, 9, 30))),  # its own year wins
+        ("November", "", Timeframe()),  # no period
+    ],
+)
+def test_a_month_with_no_year_takes_the_plans(text, period, expected):
+    assert parse_timeframe(text, plan_period(period)) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "days"),
+    [
+        ("2021-22", (d(2021, 4, 1), d(2022, 3, 31))),
+        ("2021 – 2023", (d(2021, 4, 1), d(2023, 3, 31))),
+        ("2024", (d(2024, 1, 1), d(2024, 12, 31))),
+        ("April 2024 – March 2025", (d(2024, 4, 1), d(2025, 3, 31))),
+        ("Ongoing", None),
+        ("", None),
+    ],
+)
+def test_plan_period(period, days):
+    assert plan_period(period) == days
 
 
 # --- dates ------------------------------------------------------------------------------------
