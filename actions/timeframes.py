@@ -137,19 +137,27 @@ def _in_period(month: int, period: tuple[date, date]) -> tuple[date, date] | Non
     return None
 
 
+def _with_next(stated: list) -> list:
+    """Each statement with the one after it (None after the last)."""
+    return list(zip(stated, [*stated[1:], None], strict=False))
+
+
+def _ranges_to_a_date(text: str, item: _Stated, after: _Stated | None) -> bool:
+    """Whether a range link ("–", "to", "until"...) leads from the item to a dated one."""
+    return (
+        after is not None
+        and after.first is not None
+        and _RANGE_LINK.fullmatch(text, item.end, after.start) is not None
+    )
+
+
 def _years_from_period(text: str, stated: list, period: tuple[date, date]) -> list:
     """Each month written without a year, in the plan's period: "November" in a 2021-22 plan
     is November 2021; "November – January" runs into 2022. Not one that begins a range to a
     dated month ("June – September 2022": the range's own year is June's)."""
     resolved = []
-    for index, item in enumerate(stated):
-        after = stated[index + 1] if index + 1 < len(stated) else None
-        dated_range = (
-            after is not None
-            and after.first is not None
-            and _RANGE_LINK.fullmatch(text, item.end, after.start) is not None
-        )
-        if item.kind == "bare_month" and not dated_range:
+    for item, after in _with_next(stated):
+        if item.kind == "bare_month" and not _ranges_to_a_date(text, item, after):
             within = _in_period(item.month, period)
             if within is not None:
                 item = _Stated("month", item.start, item.end, *within)
@@ -166,15 +174,11 @@ def _read_dates(
         stated = _years_from_period(text, stated, period)
     dues: list[date] = []
     starts: list[date] = []
-    for index, item in enumerate(stated):
-        after = stated[index + 1] if index + 1 < len(stated) else None
-        opens_range = (
-            after is not None
-            and after.first is not None
-            and _RANGE_LINK.fullmatch(text, item.end, after.start) is not None
-            # "September 2022 – June 2022" is no range but two dates (the later one due):
-            # which of them is mistyped is not guessed at.
-            and (item.first is None or item.first <= after.last)
+    for item, after in _with_next(stated):
+        # "September 2022 – June 2022" is no range but two dates (the later one due): which
+        # of them is mistyped is not guessed at.
+        opens_range = _ranges_to_a_date(text, item, after) and (
+            item.first is None or item.first <= after.last
         )
         if item.first is None or item.last is None:
             # "June – September 2022": the month takes the year of the range's end, and

@@ -13,7 +13,6 @@ the command runs, and a failed one is tried again by the next run. deploy/README
 ("Reminders") has a systemd timer and a cron line for it.
 """
 
-
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand
 from django.utils import timezone
