@@ -52,6 +52,12 @@ class TimeframeFields(models.Model):
         self.recurrence = parsed.recurrence
         self.timeframe_tbc = parsed.to_be_confirmed
 
+    @property
+    def has_no_due_date(self) -> bool:
+        """Its timeframe gives no date, no recurrence and is not "to be confirmed": such an
+        item can never show as overdue, so staff are asked to add a date."""
+        return self.due_date is None and not self.recurrence and not self.timeframe_tbc
+
     def parsed_timeframe(self) -> Timeframe:
         """The timeframe as read within its plan's period (a month with no year takes the
         plan's), by plan_period_text, which each model with a timeframe says how to find."""

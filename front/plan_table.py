@@ -187,6 +187,12 @@ def action_row(
         html += f'<td data-label="Themes">{themes or EMPTY}</td>'
     html += f'<td data-label="Lead">{lines(action.lead) or EMPTY}</td>'
     overdue = '<br><span class="app-overdue">Overdue</span>' if action.overdue else ""
+    if ctx.can_edit and action.has_no_due_date:
+        overdue += "<br>" + link(
+            ctx.links("actions:edit", action.pk) + "#id_timeframe",
+            "No due date: add one",
+            f" for action {action.number}",
+        )
     html += f'<td data-label="Timeframe">{lines(action.timeframe) or EMPTY}{overdue}</td>'
     updated = ""
     if action.last_updated_on:

@@ -6,6 +6,7 @@ from actions.lead_links import LeadLinker
 from actions.models import Action, Step
 from front.edit_pages import (
     delete_view,
+    describe,
     form_page,
     in_plan,
     move_and_return,
@@ -63,7 +64,9 @@ def action_create(request, access, outcome):
         request,
         form,
         context,
-        next_step="You can add its steps here.",
+        saved=lambda action: (
+            f"Added {describe(action)}.{no_date_note(action)} You can add its steps here."
+        ),
         before_save=place_at_end,
         after_save=relink_lead(form, outcome.plan),
     )
@@ -73,7 +76,23 @@ def action_create(request, access, outcome):
 def action_edit(request, access, action):
     form = ActionForm(posted(request), instance=action, outcome=action.outcome)
     context = in_action(access, action, title=f"Edit action {action.number}".strip())
-    return form_page(request, form, context, after_save=relink_lead(form, action.outcome.plan))
+    return form_page(
+        request,
+        form,
+        context,
+        saved=lambda action: f"Saved {describe(action)}.{no_date_note(action)}",
+        after_save=relink_lead(form, action.outcome.plan),
+    )
+
+
+def no_date_note(action) -> str:
+    """What staff are told when an action they saved has no due date."""
+    if not action.has_no_due_date:
+        return ""
+    return (
+        " Its timeframe gives no due date, so it can never show as overdue: add a month or a "
+        "date to it (for example “by March 2025”) if it has one."
+    )
 
 
 action_delete = delete_view(
