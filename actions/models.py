@@ -54,9 +54,11 @@ class TimeframeFields(models.Model):
 
     @property
     def has_no_due_date(self) -> bool:
-        """Its timeframe gives no date, no recurrence and is not "to be confirmed": such an
-        item can never show as overdue, so staff are asked to add a date."""
-        return self.due_date is None and not self.recurrence and not self.timeframe_tbc
+        """Its timeframe is written but gives no date, no recurrence and is not "to be
+        confirmed": such an item can never show as overdue, so staff are asked to add a date.
+        (A plan with no timeframes at all is not flagged row by row.)"""
+        written = bool(self.timeframe.strip())
+        return written and self.due_date is None and not self.recurrence and not self.timeframe_tbc
 
     def parsed_timeframe(self) -> Timeframe:
         """The timeframe as read within its plan's period (a month with no year takes the

@@ -49,3 +49,12 @@ def test_saving_an_action_without_a_date_says_so(client_for, personas):
     assert response.status_code == 302
     message = staff.get(response["Location"]).content.decode()
     assert "Its timeframe gives no due date, so it can never show as overdue" in message
+
+
+def test_an_empty_timeframe_is_not_flagged(client_for, personas):
+    """A plan without a timeframe column is not flagged row by row (the import's warnings
+    are where an empty cell is told)."""
+    action = ess_action()
+    action.timeframe = ""
+    action.save()
+    assert FLAG not in client_for("staff").get(url("actions:detail", action.pk)).content.decode()
