@@ -2,11 +2,12 @@
 user's session, and read again against the database as it is when the user confirms."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from plans.models import Group, Plan
+from reporting.import_warnings import ImportWarning, import_warnings
 from reporting.imports import PlanImport
 from reporting.plan_reading import RowError, read_plan
 from reporting.uploads import Sheet
@@ -81,6 +82,7 @@ class Prepared:
     errors: list[RowError]
     plan_import: PlanImport | None = None
     new_plan: dict | None = None  # Plan fields for a new plan
+    warnings: list[ImportWarning] = field(default_factory=list)  # worth a look; no refusal
 
     @property
     def fingerprint(self) -> str:
@@ -117,4 +119,6 @@ def prepare(pending: PendingImport, partnership, plan: Plan | None) -> Prepared:
             }
     if errors:
         return Prepared(errors)
-    return Prepared([], PlanImport(partnership, data, plan=plan), new_plan)
+    period = plan.period if plan is not None else new_plan["period"]
+    plan_import = PlanImport(partnership, data, plan=plan)
+    return Prepared([], plan_import, new_plan, import_warnings(data, period))

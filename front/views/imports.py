@@ -248,6 +248,7 @@ def preview(request, slug, token):
             "pending": pending,
             "new_plan": prepared.new_plan,
             "problems": [str(error) for error in prepared.errors],
+            "warnings": [str(warning) for warning in prepared.warnings],
             "changes": rows,
             "counts": counts,
             "summary": summary,
