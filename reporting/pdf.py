@@ -87,7 +87,6 @@ class Cells:
 
     number: str
     text: str  # the action's text and its steps, one per line (after the number)
-    note: str
     summary: str  # number, short text, plan and lead, for the exception and changes tables
     brief: str  # number, shorter text and plan, for the list of actions not updated
     where: str  # the plan, short: its group's short name and period
@@ -108,7 +107,6 @@ class Cells:
 class PlanRow:
     number: str  # the outcome's, shown in bold on its first row
     outcome: str
-    note: str
     first: bool
     cells: Cells
 
@@ -145,7 +143,6 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     return Cells(
         number=action.number,
         text="\n".join(parts),
-        note=action.note,
         summary=f"{action.number} {summary}\n{where} · Lead: {action.lead or '–'}".strip(),
         brief=f"{action.number} {brief}\n{where}".strip(),
         where=where,
@@ -175,7 +172,6 @@ def plan_rows(block, cells: dict[int, Cells]) -> list[PlanRow]:
                 PlanRow(
                     number=outcome.number if first else "",
                     outcome=text,
-                    note=outcome.note if first else "",
                     first=first,
                     cells=cells[line.action.pk],
                 )

@@ -284,3 +284,10 @@ def test_the_cached_page_references_are_pydyfs():
     assert cached_page_references(pdf) == expected == pdf.page_references
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))  # a page more: made again
     assert len(cached_page_references(pdf)) == 4
+
+
+def test_transcription_notes_are_for_staff_never_in_the_pack(board):
+    """ESS 1.4's note says how its source was transcribed: the pages show it, the pack not."""
+    text = squeeze(" ".join(board["pages"]))
+    assert squeeze("Hold focus groups for children and young people") in text
+    assert "split across a page break" not in text
