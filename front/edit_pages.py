@@ -325,7 +325,7 @@ def page_context(
 def in_plan(access, plan, **words):
     """page_context for a page about part of a plan: the plan above the heading and in the
     breadcrumbs."""
-    words.setdefault("caption", f"{plan.title} {plan.period}")
+    words.setdefault("caption", plan.full_title)
     words.setdefault("crumbs", plan_crumbs(access, plan))
     return page_context(access, **words)
 

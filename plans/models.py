@@ -343,6 +343,15 @@ class RagRating(Tracked):
         return reverse("plans:ratings", args=[slug])
 
 
+def full_title(title: str, period: str) -> str:
+    """A plan's title with its period, once: a title that holds its period already ("Work
+    Plan 2024-25") is not given it twice. (A function too, for a plan's history records.)"""
+    period = period.strip()
+    if not period or period.casefold() in title.casefold():
+        return title
+    return f"{title} {period}"
+
+
 class Plan(Tracked):
     """A group's work plan or business plan for a period."""
 
@@ -390,10 +399,14 @@ class Plan(Tracked):
         ]
 
     def __str__(self):
-        return f"{self.title} {self.period}"
+        return self.full_title
 
     def get_absolute_url(self):
         return self.url_in(self.group.partnership.slug)
+
+    @property
+    def full_title(self) -> str:
+        return full_title(self.title, self.period)
 
     @property
     def partnership(self) -> Partnership:

@@ -188,7 +188,7 @@ def write_actions(sheet, report: AgencyReport) -> None:
         row += 1
         line, action = item.line, item.line.action
         values = [
-            f"{item.plan.title} {item.plan.period}",
+            item.plan.full_title,
             outcome_text(action.outcome),
             action.number,
             action_text(action),

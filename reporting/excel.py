@@ -194,7 +194,7 @@ def plan_name(pack: Pack, line: ActionLine) -> str:
     """The title of the line's plan (from the pack: the line's action does not load it)."""
     for plan_pack in pack.plans:
         if plan_pack.plan.pk == line.action.outcome.plan_id:
-            return f"{plan_pack.plan.title} {plan_pack.plan.period}"
+            return plan_pack.plan.full_title
     return ""
 
 
@@ -218,7 +218,7 @@ def write_plan_sheet(sheet: Worksheet, pack: Pack, plan_pack) -> None:
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(PLAN_COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{row}"
-    print_setup(sheet, pack, f"{plan.title} {plan.period}", repeat_rows="1:1")
+    print_setup(sheet, pack, plan.full_title, repeat_rows="1:1")
 
 
 def put_progress(sheet, row: int, column: int, line: ActionLine) -> None:
@@ -300,9 +300,7 @@ def write_counts(sheet, row, pack: Pack) -> int:
     for plan_pack in pack.plans:
         plan = plan_pack.plan
         row += 1
-        count_cells(
-            sheet, row, f"{plan.title} {plan.period}", plan_pack.total, plan_pack.counts, font=BOLD
-        )
+        count_cells(sheet, row, plan.full_title, plan_pack.total, plan_pack.counts, font=BOLD)
         for block in plan_pack.priorities:
             if block.priority is None:
                 continue

@@ -82,7 +82,7 @@ def plan_pack(plan: Plan, as_at: datetime.date) -> tuple[Pack, str]:
         plans=Plan.objects.filter(pk=plan.pk),
         as_at=as_at,
         previous=previous.held_on if previous else None,
-        title=f"{plan.title} {plan.period} – progress as at {as_at:%-d %B %Y}",
+        title=f"{plan.full_title} – progress as at {as_at:%-d %B %Y}",
     )
     return pack, plan_what(plan)
 

@@ -242,7 +242,7 @@ def pack_context(pack: Pack) -> dict:
         lines = plan_pack.lines
         for line in lines:
             cells[line.action.pk] = action_cells(line, plan, pack.previous_meeting)
-        title = f"{plan.title} {plan.period}"
+        title = plan.full_title
         row = count_row(title, plan.group.short_name, plan_pack.counts, lines)
         row.short_label = truncate(title, CHART["label_chars"])
         count_rows.append(row)
@@ -314,7 +314,7 @@ def contents(plans) -> list[tuple[str, str, bool]]:
     ]
     for plan_pack, _, _ in plans:
         plan = plan_pack.plan
-        entries.append((f"plan-{plan.pk}", f"{plan.title} {plan.period}", False))
+        entries.append((f"plan-{plan.pk}", plan.full_title, False))
         label = plan.priority_label or "Priority"
         for block in plan_pack.priorities:
             if block.priority:

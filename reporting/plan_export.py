@@ -49,7 +49,7 @@ def write_plan_sheet(worksheet, rows: list[dict], columns=COLUMNS) -> None:
 
 def plan_workbook(plan: Plan) -> bytes:
     """The plan in the layout, as an xlsx file that plan import reads back unchanged."""
-    workbook, worksheet = new_workbook(f"{plan.title} {plan.period}", PLAN_SHEET)
+    workbook, worksheet = new_workbook(plan.full_title, PLAN_SHEET)
     write_plan_sheet(worksheet, data_rows(plan_data(plan)))
     return workbook_bytes(workbook)
 

@@ -75,7 +75,7 @@ def line(status: PeriodStatus, item: Item, *, update_link: bool = True) -> Line:
     return Line(
         number=action.number,
         text=Truncator(" ".join(item.short_text.split())).chars(160),
-        plan=f"{item.plan.title} {item.plan.period}",
+        plan=item.plan.full_title,
         url=absolute(reverse(name, args=[slug, action.pk])),
         lead=" ".join(action.lead.split()),
     )

@@ -108,3 +108,17 @@ def test_a_month_with_no_year_is_read_within_the_plans_period():
     assert action.due_date == datetime.date(2021, 11, 30)
     step = StepFactory(action=action, timeframe="February")
     assert step.due_date == datetime.date(2022, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("title", "period", "full"),
+    [
+        ("ESS Work Plan", "2024-25", "ESS Work Plan 2024-25"),
+        ("ESS Work Plan 2024-25", "2024-25", "ESS Work Plan 2024-25"),  # not twice
+        ("Business plan 2021 – 2023", "2021 – 2023", "Business plan 2021 – 2023"),
+        ("Business plan", "", "Business plan"),
+    ],
+)
+def test_a_plans_full_title_gives_its_period_once(title, period, full):
+    plan = PlanFactory.build(title=title, period=period)
+    assert plan.full_title == full == str(plan)

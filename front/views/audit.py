@@ -36,6 +36,7 @@ from plans.models import (
     Priority,
     RagRating,
     Theme,
+    full_title,
 )
 
 PAGE_SIZE = 50
@@ -350,7 +351,7 @@ def excerpt(value: str, length: int = 60) -> str:
 def subject(key, obj) -> str:
     """The object in words, e.g. 'action 1.2', 'step B. of action 2.1', 'theme “A Voice”'."""
     if key == "plan":
-        return f"plan “{excerpt(f'{obj.title} {obj.period}')}”"
+        return f"plan “{excerpt(full_title(obj.title, obj.period))}”"
     if key in ("priority", "outcome", "action", "risk"):
         number = obj.number
         words = obj.title if key == "priority" else obj.concern if key == "risk" else obj.text

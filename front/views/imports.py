@@ -49,7 +49,7 @@ VERBS = {
 def export_plan(request, slug, pk):
     """The plan in the import layout, so it can be edited in Excel and imported again."""
     access, plan = plan_for_user(request, slug, pk, edit=True)
-    name = (slugify(f"{plan.title} {plan.period}")[:80] or "plan") + ".xlsx"
+    name = (slugify(plan.full_title)[:80] or "plan") + ".xlsx"
     return attachment(
         request,
         access,

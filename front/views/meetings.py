@@ -270,7 +270,7 @@ def covers(stored: StoredPack) -> str:
         return str(stored.meeting)
     as_at = f"as at {stored.as_at:%-d %B %Y}"
     if stored.plan is not None:
-        return f"{stored.plan.title} {stored.plan.period}, {as_at}"
+        return f"{stored.plan.full_title}, {as_at}"
     if stored.agency is not None:
         return f"{stored.agency.name}: actions led and shared, {as_at}"
     return f"Every plan of {stored.partnership.name}, {as_at}"
