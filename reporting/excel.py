@@ -328,7 +328,7 @@ def write_ratings_legend(sheet, row, pack: Pack) -> int:
 def write_themes(sheet, row, pack: Pack) -> int:
     put(sheet, row, 1, "Cross-cutting themes", font=HEADING)
     if not pack.themes:
-        put(sheet, row + 1, 1, "The partnership has no cross-cutting themes.")
+        put(sheet, row + 1, 1, "No action of these plans carries a cross-cutting theme.")
         return row + 1
     header_row(sheet, row + 1, ["Theme", "Actions", *(h for _, h in SCALE_COLUMNS)])
     row += 1

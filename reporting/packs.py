@@ -303,7 +303,9 @@ def _line(
 
 
 def _theme_coverage(partnership, plan_packs) -> list[tuple[Theme, int, Counter]]:
-    """Each theme with its number of actions in the pack and their ratings."""
+    """Each theme the pack's plans use, with its number of actions in the pack and their
+    ratings. A theme no action of the pack carries is left out: an older plan's pack does
+    not list this year's themes as gaps."""
     themes = list(Theme.objects.live().for_partnership(partnership))
     counts = {theme.pk: Counter() for theme in themes}
     for plan_pack in plan_packs:
@@ -311,4 +313,5 @@ def _theme_coverage(partnership, plan_packs) -> list[tuple[Theme, int, Counter]]
             for theme in line.action.live_themes:
                 if theme.pk in counts:
                     counts[theme.pk][line.scale] += 1
-    return [(theme, sum(counts[theme.pk].values()), counts[theme.pk]) for theme in themes]
+    used = [theme for theme in themes if counts[theme.pk]]
+    return [(theme, sum(counts[theme.pk].values()), counts[theme.pk]) for theme in used]

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from actions.models import Action
-from plans.models import Plan
+from plans.models import Partnership, Plan, Theme
 from reporting.as_at import Change
 from reporting.models import Meeting
-from reporting.packs import pack_for_meeting
+from reporting.packs import build_pack, pack_for_meeting
 from tests.helpers import entered, ess_action, ess_plan, rated
 
 # On both databases (scripts/test): as at a meeting, by comparing dates and times in queries,
@@ -78,3 +78,16 @@ def test_medway_pack_is_grouped_by_priority(demo):
     assert [p.plan for p in pack.plans] == [medway]  # the board's meeting: all Medway plans
     assert [b.priority.number for b in pack.plans[0].priorities] == ["1", "2", "3", "4", "5"]
     assert pack.plans[0].total == 29
+
+
+def test_a_pack_lists_only_the_themes_its_plans_use(demo):
+    """An older plan's pack does not list this year's themes as gaps."""
+    merton = Partnership.objects.get(slug="merton")
+    Theme.objects.create(partnership=merton, code="Z", name="Introduced this year")
+    plan = Plan.objects.get(title__startswith="Effective Safeguarding")
+    pack = build_pack(
+        partnership=merton, plans=Plan.objects.filter(pk=plan.pk), as_at=dt.date(2024, 9, 30)
+    )
+    listed = [theme.code for theme, count, by_scale in pack.themes]
+    assert "Z" not in listed and listed
+    assert all(count > 0 for theme, count, by_scale in pack.themes)
