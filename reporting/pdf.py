@@ -123,13 +123,26 @@ def timeframe_cell(action, overdue: bool) -> str:
     return (text or "–") + ("\nOverdue" if overdue else "")
 
 
+def placing(action) -> str:
+    """Where the action sits in its plan, for the lists that gather actions from every plan:
+    its priority's and outcome's numbers, or an unnumbered outcome's opening words."""
+    outcome, parts = action.outcome, []
+    if outcome.priority is not None and outcome.priority.number:
+        parts.append(f"Priority {outcome.priority.number}")
+    if outcome.number:
+        parts.append(f"Outcome {outcome.number}")
+    elif outcome.text:
+        parts.append(f"Outcome “{Truncator(outcome.text).words(6, truncate='')}”")
+    return " · ".join(parts)
+
+
 def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     action, update = line.action, line.update
     parts = [action.text]
     parts += [step_text(step) for step in action.live_steps]
     summary = Truncator(action.summary).words(20)
     brief = Truncator(action.summary).words(10)
-    where = f"{plan.group.short_name} {plan.period}"
+    where = " · ".join(filter(None, [f"{plan.group.short_name} {plan.period}", placing(action)]))
     commentary = "–"
     if update:
         commentary = f"{update.reported_on:%-d %b %Y}: {update.commentary}"
