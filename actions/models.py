@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import update_history
-from actions.timeframes import Timeframe, parse_timeframe, plan_period
+from actions.timeframes import Timeframe, has_month_without_year, parse_timeframe, plan_period
 from plans.fields import optional_user, rolled_forward_from
 from plans.models import (
     Group,
@@ -62,11 +62,15 @@ class TimeframeFields(models.Model):
 
     def parsed_timeframe(self) -> Timeframe:
         """The timeframe as read within its plan's period (a month with no year takes the
-        plan's), by plan_period_text, which each model with a timeframe says how to find."""
+        plan's, by plan_period_text): the plan is looked up only for such a month."""
+        if not has_month_without_year(self.timeframe):
+            return parse_timeframe(self.timeframe)
         return parse_timeframe(self.timeframe, plan_period(self.plan_period_text()))
 
     def plan_period_text(self) -> str:
-        raise NotImplementedError
+        """The period of the plan it belongs to ("2021-22"); none here, for a model that
+        belongs to no plan."""
+        return ""
 
 
 class LeadFields(models.Model):

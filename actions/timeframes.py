@@ -117,6 +117,15 @@ class _Stated:
     month: int = 0  # the month of a "bare_month"
 
 
+def has_month_without_year(text: str) -> bool:
+    """Whether the text names a month without a year, which only a plan's period can date."""
+    return any(
+        item.kind == "bare_month"
+        for match in _DATES.finditer(text)
+        if (item := _stated(text, match))
+    )
+
+
 def plan_period(text: str) -> tuple[date, date] | None:
     """The first and last days a plan's period ("2021-23", "2024", "April 2024 – March
     2025") covers, or None if it states none."""

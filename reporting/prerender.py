@@ -51,16 +51,35 @@ def saved(sender, instance, raw=False, **kwargs) -> None:
     partnership (after a quiet period: schedule_refresh)."""
     if raw or not settings.MSCP_PRERENDER_PACKS:
         return  # a fixture or backup being loaded, or switched off
+    partnership_id = loaded_partnership_id(instance)
+    if partnership_id is not None:
+        transaction.on_commit(lambda: changed(partnership_id))
+        return
     model, pk = type(instance), instance.pk
-    transaction.on_commit(lambda: changed(model, pk))
+    transaction.on_commit(lambda: changed(looked_up_partnership_id(model, pk)))
 
 
-def changed(model, pk) -> None:
-    if model is Partnership:
-        partnership_id = pk
-    else:
-        found = model._base_manager.filter(pk=pk)
-        partnership_id = found.values_list(model.partnership_path + "_id", flat=True).first()
+def loaded_partnership_id(instance) -> int | None:
+    """The partnership of the object through the relations it has loaded already (an import
+    or an edit holds them), without a query; None where one is not loaded."""
+    if isinstance(instance, Partnership):
+        return instance.pk
+    obj, *path = [instance, *type(instance).partnership_path.split("__")]
+    for name in path[:-1]:
+        if not obj._meta.get_field(name).is_cached(obj):
+            return None
+        obj = getattr(obj, name)
+    return getattr(obj, f"{path[-1]}_id")
+
+
+def looked_up_partnership_id(model, pk) -> int | None:
+    found = model._base_manager.filter(pk=pk)
+    return found.values_list(model.partnership_path + "_id", flat=True).first()
+
+
+def changed(partnership_id: int | None) -> None:
+    """After a commit: schedule the partnership's refresh, once for all the saves of one
+    commit (their callbacks run together)."""
     if partnership_id is None:
         return
     recent = getattr(_scheduled, "at", None)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from actions.models import Action
 from plans.models import Partnership
 from reporting import prerender
 from reporting.models import StoredPack
@@ -82,3 +83,17 @@ def test_a_pack_made_ready_is_served_at_once(prerendering, client_for):
         task.task.call(*task.args_kwargs["args"])
     response = client_for("board").get(url("reporting:partnership_pack", "pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_saved_objects_partnership_is_found_without_a_query_when_loaded(
+    prerendering, django_assert_num_queries
+):
+    loaded = Action.objects.select_related("outcome__plan__group").get(pk=ess_action().pk)
+    with django_assert_num_queries(0):
+        assert prerender.loaded_partnership_id(loaded) == loaded.outcome.plan.group.partnership_id
+    bare = Action.objects.get(pk=loaded.pk)
+    assert prerender.loaded_partnership_id(bare) is None  # looked up after the commit instead
+    assert (
+        prerender.looked_up_partnership_id(Action, bare.pk)
+        == loaded.outcome.plan.group.partnership_id
+    )
