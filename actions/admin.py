@@ -41,7 +41,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     @admin.display(description="Rating", ordering="rating__position")
     def rating_shown(self, obj):
-        return rating_swatch(obj.rating.label, obj.rating.colour)
+        return rating_swatch(obj.rating.label, obj.rating.colour) if obj.rating else "—"
 
 
 @admin.register(Risk)
@@ -54,7 +54,13 @@ class RiskAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="RAG")
     def rating_shown(self, obj):
-        return rating_swatch(obj.rating.label, obj.rating.colour) if obj.rating else "—"
+        return (
+            rating_swatch(obj.rating.label, obj.rating.colour)
+            if obj.rating
+            else "—"
+            if obj.rating
+            else "—"
+        )
 
 
 # The outcome's admin is here, not in plans.admin, because it lists the outcome's actions.

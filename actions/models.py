@@ -41,13 +41,19 @@ class TimeframeFields(models.Model):
     starts_on = models.DateField(null=True, blank=True, editable=False)
     recurrence = models.CharField(max_length=12, choices=Recurrence, blank=True, editable=False)
     timeframe_tbc = models.BooleanField("to be confirmed", default=False, editable=False)
+    due_date_set = models.DateField(
+        "due date set by hand",
+        null=True,
+        blank=True,
+        help_text="Overrides the date read from the timeframe.",
+    )
 
     class Meta:
         abstract = True
 
     def derive_timeframe(self):
         parsed = self.parsed_timeframe()
-        self.due_date = parsed.due
+        self.due_date = self.due_date_set or parsed.due
         self.starts_on = parsed.starts
         self.recurrence = parsed.recurrence
         self.timeframe_tbc = parsed.to_be_confirmed
@@ -132,7 +138,14 @@ class Action(Tracked, TimeframeFields, LeadFields):
     containers = ("outcome", "outcome__priority", "outcome__plan")
     ordered_within = ("outcome",)
 
+    class Kind(models.TextChoices):
+        ACTION = "action", "Action"
+        # Standing business outside the numbered priorities, listed in the plan's narrative;
+        # led, timed and updated as actions are.
+        CORE_ACTIVITY = "core", "Core activity"
+
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.ACTION)
     number = models.CharField(max_length=20, blank=True, help_text="As written; may be blank.")
     text = models.TextField(
         blank=True, help_text="What we will do; parts A, B, C... are the action's steps."
@@ -261,7 +274,15 @@ class ProgressUpdate(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
     reported_on = models.DateField(default=timezone.localdate)
-    rating = models.ForeignKey(RagRating, on_delete=models.PROTECT, related_name="updates")
+    # A commentary-only update keeps the rating the action had (rating_kept): what rates the
+    # action is then unchanged everywhere, and the history says the rating was not given.
+    # None only when the action had no rating yet.
+    rating = models.ForeignKey(
+        RagRating, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    rating_kept = models.BooleanField(
+        "commentary only", default=False, help_text="The rating was kept, not given."
+    )
     commentary = models.TextField()
     evidence = models.TextField(blank=True)
     author = optional_user("progress_updates")
@@ -284,6 +305,11 @@ class ProgressUpdate(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(commentary=""), name="update_has_commentary"),
             models.CheckConstraint(
+                condition=Q(rating__isnull=False) | Q(rating_kept=True),
+                name="update_rated_or_commentary_only",
+                violation_error_message="Choose a rating, or say the update is commentary only.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(challenge=""),
                 name="returned_update_says_why",
                 violation_error_message="Say why the update is returned.",
@@ -297,7 +323,8 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["action", "status"], name="update_action_status_idx")]
 
     def __str__(self):
-        return f"{self.action.number} {self.rating} on {self.reported_on:%d %b %Y}"
+        rating = self.rating or "no rating"
+        return f"{self.action.number} {rating} on {self.reported_on:%d %b %Y}"
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

@@ -14,9 +14,10 @@ from plans.permissions import Standing
 def record_progress(
     *,
     action: Action,
-    rating: RagRating,
+    rating: RagRating | None,
     commentary: str,
     author,
+    rating_kept: bool = False,
     evidence: str = "",
     reported_on: datetime.date | None = None,
     standing: Standing | None = None,
@@ -24,12 +25,14 @@ def record_progress(
     """Add an update to the action's history (never overwriting an earlier one). Whether it
     rates the action at once or waits for the chair's review is the author's standing's to
     say (plans.permissions.needs_review): a page passes the one its access holds; without
-    it, it is read from the database."""
+    it, it is read from the database. rating_kept: commentary only, the rating (the action's
+    current one, or None) kept."""
     if standing is None:
         standing = author_standing(author, action.outcome.plan)
     update = ProgressUpdate(
         action=action,
         rating=rating,
+        rating_kept=rating_kept,
         commentary=commentary,
         evidence=evidence,
         author=author,

@@ -131,6 +131,11 @@ class PrioritySection:
     priority: object | None
     outcomes: list[OutcomeRows] = field(default_factory=list)
     body: str = ""  # its table's rows as HTML: the plan page puts them here (front.plan_table)
+    core: bool = False  # the plan's core activities, listed before its priorities
+
+    @property
+    def actions(self) -> list:
+        return [action for row in self.outcomes for action in row.actions]
 
 
 def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> list[PrioritySection]:
@@ -140,22 +145,33 @@ def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> lis
     """
     actions = actions_for_display(actions_queryset.in_plan_order(), ratings, with_plan=False)
     by_outcome = defaultdict(list)
+    core_activities = []
     for action in actions:
-        by_outcome[action.outcome_id].append(action)
-    outcomes = plan.outcomes.live().select_related("priority")
+        if action.kind == Action.Kind.CORE_ACTIVITY:
+            core_activities.append(action)
+        else:
+            by_outcome[action.outcome_id].append(action)
+    outcomes = list(plan.outcomes.live().select_related("priority"))
     sections: dict[int | None, PrioritySection] = {}
     for priority in plan.priorities.live():
         sections[priority.pk] = PrioritySection(priority)
     for outcome in outcomes:
         rows = by_outcome.get(outcome.pk, [])
-        if not rows and filtered:
-            continue
+        if not rows and (filtered or not outcome.is_stated):
+            continue  # an unstated outcome is only its actions: with none, nothing to show
         section = sections.setdefault(outcome.priority_id, PrioritySection(outcome.priority))
         section.outcomes.append(OutcomeRows(outcome, rows))
-    ordered = [s for s in sections.values() if s.priority is None] + [
-        s for s in sections.values() if s.priority is not None
+    # An overarching priority first, spanning the rest; then outcomes under no priority.
+    ordered = [
+        *(s for s in sections.values() if s.priority is not None and s.priority.overarching),
+        *(s for s in sections.values() if s.priority is None),
+        *(s for s in sections.values() if s.priority is not None and not s.priority.overarching),
     ]
-    return [s for s in ordered if s.outcomes or not filtered]
+    shown = [s for s in ordered if s.outcomes or not filtered]
+    if not core_activities:
+        return shown
+    holder = next(o for o in outcomes if o.pk == core_activities[0].outcome_id)
+    return [PrioritySection(None, [OutcomeRows(holder, core_activities)], core=True), *shown]
 
 
 @dataclass

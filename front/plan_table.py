@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
-from actions.display import step_details
+from actions.display import measure_lines, step_details
 from plans.badges import rating_badge
 
 EMPTY = "–"
@@ -75,6 +75,8 @@ class TableContext:
     can_update_all: bool
     can_edit: bool
     filtered: bool
+    outcome_column: bool = True  # off for a plan without an outcome level, and core activities
+    has_measures: bool = False  # a column of outcome measures, when the plan has any
     csrf_token: str = ""
 
 
@@ -129,7 +131,7 @@ def outcome_links(ctx: TableContext, outcome, *, first: bool, last: bool) -> str
 
 
 def outcome_cell(ctx: TableContext, outcome, *, first: bool, last: bool) -> str:
-    html = numbered(outcome.number, outcome.text) + note(outcome.note)
+    html = (numbered(outcome.number, outcome.text) or EMPTY) + note(outcome.note)
     if ctx.can_edit:
         html += outcome_links(ctx, outcome, first=first, last=last)
     return html
@@ -170,7 +172,7 @@ def action_row(
 ) -> str:
     """One action's <tr>; the first action of an outcome also carries the outcome's cell."""
     html = f'<tr id="action-{action.pk}">'
-    if index == 0:
+    if index == 0 and ctx.outcome_column:
         html += (
             f'<th scope="rowgroup" rowspan="{len(row.actions)}" class="app-plan-table__outcome" '
             f'data-label="{e(ctx.outcome_label)}" id="outcome-{row.outcome.pk}">'
@@ -204,6 +206,9 @@ def action_row(
             f'<br><span class="app-meta">{e(waiting)} update{plural} waiting for review</span>'
         )
     html += f'<td data-label="Rating">{rating_badge(action.current_rating)}{updated}</td>'
+    if ctx.has_measures:
+        measures = lines(measure_lines(action.outcome_measures)) or EMPTY
+        html += f'<td data-label="How we will know">{measures}</td>'
     commentary = lines(action.current_commentary or "") or EMPTY
     return html + f'<td data-label="Latest commentary">{commentary}</td></tr>'
 
@@ -219,7 +224,7 @@ def table_body(ctx: TableContext, section) -> SafeString:
             html.append(
                 '<tr><th scope="row" class="app-plan-table__outcome" '
                 f'id="outcome-{row.outcome.pk}">{cell}</th>'
-                f'<td colspan="{6 if ctx.has_themes else 5}">No actions yet.</td></tr>'
+                f'<td colspan="{5 + ctx.has_themes + ctx.has_measures}">No actions yet.</td></tr>'
             )
         for index, action in enumerate(row.actions):
             html.append(

@@ -104,6 +104,15 @@ action_urls = [
     *object_paths(
         action_editing, "action", "actions", new_at="outcomes/<int:pk>/actions/new/", bare=True
     ),
+    path(
+        "priorities/<int:pk>/actions/new/",
+        action_editing.action_create_in_priority,
+        name="create_in_priority",
+    ),
+    path(
+        "plans/<int:pk>/actions/new/", action_editing.action_create_in_plan, name="create_in_plan"
+    ),
+    path("plans/<int:pk>/core-activities/new/", action_editing.core_create, name="core_create"),
     *object_paths(action_editing, "step", "steps", new_at="actions/<int:pk>/steps/new/"),
     # By agency: what each partner agency leads or shares, and its report.
     path("agencies/", agencies.agency_list, name="agencies"),

@@ -8,7 +8,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from plans.models import Group, Membership, Partnership, Person, Plan, RagRating, Theme
-from reporting.plan_builder import FIXTURES_DIR, PLAN_FIELDS, PlanBuilder, PlanDataError
+from reporting.plan_builder import (
+    FIXTURES_DIR,
+    PLAN_FIELDS,
+    PlanBuilder,
+    PlanDataError,
+    plan_shape,
+)
 
 
 class DemoDataError(PlanDataError):
@@ -81,6 +87,7 @@ def load_plan(data: dict, *, origin: str = "") -> Plan:
     plan = Plan.objects.create(
         group=group,
         **{key: data.get(key) or "" for key in PLAN_FIELDS},
+        **plan_shape(data),
         agreed_on=data.get("agreed_on"),
     )
     PlanBuilder(plan, origin=origin).add_content(data)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.fields import optional_user, rolled_forward_from
+from plans.levels import level_name
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
 
@@ -370,7 +371,23 @@ class Plan(Tracked):
         max_length=100, blank=True, help_text="e.g. DRAFT V.7 – APRIL 2022"
     )
     agreed_on = models.DateField(null=True, blank=True)
+    issued_under = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The partnership's name when the plan was issued, if it has changed since.",
+    )
+    # Its shape: which levels sit above the actions. Without an outcome level, a priority's
+    # actions (or the plan's) sit in an unstated outcome (Outcome.is_stated) that no page shows.
+    has_priorities = models.BooleanField(
+        "priorities", default=True, help_text="The plan's top level, e.g. strategic priorities."
+    )
+    has_outcomes = models.BooleanField(
+        "outcomes", default=True, help_text="The level between priorities and actions."
+    )
+    # The narrative around the plan's table, printed before it in the pack.
     introduction = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="The plan's own notes, printed with it.")
+    appendices = models.TextField(blank=True, help_text="Printed with the plan, after its notes.")
     priority_label = models.CharField(
         max_length=200, blank=True, help_text="The plan's own word for a priority."
     )
@@ -381,7 +398,7 @@ class Plan(Tracked):
         max_length=200, blank=True, help_text="The plan's own words for an action."
     )
     source = models.CharField(max_length=200, blank=True, help_text="The document it came from.")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Transcription note: for staff, never in packs.")
     carried_from = rolled_forward_from(
         "The earlier plan whose unfinished actions were rolled forward into this one."
     )
@@ -409,6 +426,18 @@ class Plan(Tracked):
         return full_title(self.title, self.period)
 
     @property
+    def priority_name(self) -> str:
+        return level_name(self.priority_label, "priority")
+
+    @property
+    def outcome_name(self) -> str:
+        return level_name(self.outcome_label, "outcome")
+
+    @property
+    def action_name(self) -> str:
+        return level_name(self.action_label, "action")
+
+    @property
     def partnership(self) -> Partnership:
         return self.group.partnership
 
@@ -429,10 +458,13 @@ class Priority(Tracked):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     number = models.CharField(max_length=20, blank=True, help_text="As written.")
     title = models.TextField()
+    overarching = models.BooleanField(
+        default=False, help_text="Above the plan's other priorities: shown first, spanning them."
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["position", "pk"]
+        ordering = ["-overarching", "position", "pk"]
         verbose_name_plural = "priorities"
 
     def __str__(self):
@@ -466,6 +498,12 @@ class Outcome(Tracked):
 
     def __str__(self):
         return numbered(self.number, self.text)
+
+    @property
+    def is_stated(self) -> bool:
+        """An outcome with neither number nor words holds the actions of a plan (or priority)
+        that has no outcome level: the pages and packs show its actions, never the outcome."""
+        return bool(self.number or self.text)
 
     def clean(self):
         if self.priority_id and self.priority.plan_id != self.plan_id:

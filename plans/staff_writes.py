@@ -217,3 +217,19 @@ def move(obj, direction: str) -> bool:
             item.position = position
             item.save()  # not a new version: the order is no field of an edit form
     return True
+
+
+def unstated_outcome(plan, priority=None) -> Outcome:
+    """The outcome with neither number nor words that holds a priority's actions (or the
+    plan's, or its core activities) when the plan has no outcome level; made on first use."""
+    outcome = (
+        Outcome.objects.live()
+        .filter(plan=plan, priority=priority, number="", text="")
+        .order_by("position", "pk")
+        .first()
+    )
+    if outcome is None:
+        outcome = Outcome(plan=plan, priority=priority)
+        place_outcome(outcome)
+        outcome.save()
+    return outcome

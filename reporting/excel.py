@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actions.display import step_text
+from actions.display import measure_lines, step_text
 from plans.models import RagRating, readable_text_colour
 from reporting.cells import new_workbook, set_text, workbook_bytes
 from reporting.packs import ActionLine, Pack, change_words
@@ -50,6 +50,7 @@ PLAN_COLUMNS = [
     ("Evidence", 36),
     ("Change since last meeting", 24),
     ("Overdue", 9),
+    ("How we will know (outcome measures)", 40),
 ]
 # The Summary sheet's tables share its columns: a name, then counts or short values, then text.
 SUMMARY_WIDTHS = [40, 12, 14, 14, 14, 26, 50, 50]
@@ -65,9 +66,20 @@ def render_pack_xlsx(pack: Pack) -> bytes:
     taken = {"summary"}
     for plan_pack in pack.plans:
         plan = plan_pack.plan
-        sheet = workbook.create_sheet(sheet_name(f"{plan.group.short_name} {plan.period}", taken))
+        sheet = workbook.create_sheet(sheet_name(plan_sheet_title(plan), taken))
         write_plan_sheet(sheet, pack, plan_pack)
     return workbook_bytes(workbook)
+
+
+def plan_sheet_title(plan) -> str:
+    """The plan's title, shortened to leave room for its period: a sheet name holds 31."""
+    if not plan.period or plan.period in plan.title:
+        return plan.title
+    room = SHEET_NAME_LIMIT - len(plan.period) - 1
+    title = plan.title
+    if len(title) > room:  # cut at a word, not within one
+        title = title[: room + 1].rsplit(" ", 1)[0] if " " in title[:room] else title[:room]
+    return f"{title.rstrip(' ,–-')} {plan.period}"
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -162,7 +174,11 @@ def outcome_text(outcome) -> str:
 
 
 def priority_text(priority) -> str:
-    return f"{priority.number} {priority.title}".strip() if priority else ""
+    if priority is None:
+        return ""
+    if priority.overarching:
+        return f"Overarching: {priority.number} {priority.title}".replace("  ", " ")
+    return f"{priority.number} {priority.title}".strip()
 
 
 def action_text(action) -> str:
@@ -209,6 +225,9 @@ def write_plan_sheet(sheet: Worksheet, pack: Pack, plan_pack) -> None:
     plan = plan_pack.plan
     header_row(sheet, 1, [heading for heading, _ in PLAN_COLUMNS])
     row = 1
+    for line in plan_pack.core:
+        row += 1
+        write_plan_row(sheet, row, pack, None, None, line)
     for block in plan_pack.priorities:
         for outcome_block in block.outcomes:
             for line in outcome_block.lines:
@@ -232,9 +251,10 @@ def put_progress(sheet, row: int, column: int, line: ActionLine) -> None:
 
 def write_plan_row(sheet, row, pack, priority, outcome, line: ActionLine) -> None:
     action = line.action
+    core = action.kind == action.Kind.CORE_ACTIVITY
     values = [
-        priority_text(priority),
-        outcome_text(outcome),
+        "Core activity" if core else priority_text(priority),
+        outcome_text(outcome) if outcome else "",
         action.number,
         action_text(action),
         themes_text(action),
@@ -247,6 +267,7 @@ def write_plan_row(sheet, row, pack, priority, outcome, line: ActionLine) -> Non
     put(sheet, row, 12, evidence_text(line))
     put(sheet, row, 13, change_text(line, pack))
     put(sheet, row, 14, "Yes" if line.overdue else "No")
+    put(sheet, row, 15, measure_lines(action.outcome_measures))
 
 
 def write_summary(sheet: Worksheet, pack: Pack) -> None:

@@ -34,7 +34,13 @@ from plans.history import acting_as
 from plans.models import Plan
 from plans.staff_writes import save_if_current, soft_delete
 from reporting.cells import sheet_text
-from reporting.plan_builder import ACTION_FIELDS, OUTCOME_FIELDS, STEP_FIELDS, PlanBuilder
+from reporting.plan_builder import (
+    ACTION_FIELDS,
+    OUTCOME_FIELDS,
+    STEP_FIELDS,
+    PlanBuilder,
+    plan_shape,
+)
 from reporting.plan_sheet import PlanTree
 
 FIELD_LABELS = {
@@ -175,7 +181,12 @@ class PlanImport:
             what = name("priority", node["number"], node["title"])
             if obj is None:
                 self.add(node["row"], "add", "priority", what, excerpt(node["title"]))
-            elif fields := self.field_changes(obj, node, PRIORITY_FIELDS):
+                continue
+            fields = self.field_changes(obj, node, PRIORITY_FIELDS)
+            if obj.overarching != bool(node.get("overarching")):
+                words = {True: "Overarching", False: "Not overarching"}
+                fields.append(("Overarching", words[obj.overarching], words[not obj.overarching]))
+            if fields:
                 self.add(node["row"], "change", "priority", what, fields=fields)
         self.describe_outcomes()
         for outcome in self.outcome_nodes:
@@ -235,9 +246,11 @@ class PlanImport:
                     )
                 if fields:
                     self.add(node["row"], "change", "action", what, fields=fields)
-            node["rate"] = bool(node.get("rating")) and not (
+            # A rating with its commentary, or commentary only (the rating kept as it is).
+            rating = node.get("rating") or ""
+            node["rate"] = bool(node.get("commentary")) and not (
                 obj is not None
-                and (obj.current_rating_label or "").casefold() == node["rating"].casefold()
+                and (not rating or (obj.current_rating_label or "").casefold() == rating.casefold())
                 and same(obj.current_commentary, node["commentary"])
             )
             if node["rate"]:
@@ -246,7 +259,7 @@ class PlanImport:
                     "rate",
                     "progress update",
                     what,
-                    f"{node['rating']}: {excerpt(node['commentary'])}",
+                    f"{rating or 'Commentary only'}: {excerpt(node['commentary'])}",
                 )
             self.describe_steps(node, what)
 
@@ -347,17 +360,27 @@ class PlanImport:
             plan = self.plan
             if plan is None:
                 plan = Plan(**new_plan)
+            # The plan's levels are those the file uses (a file of actions straight under
+            # priorities makes a plan with no outcome level).
+            shape = plan_shape(self.data)
+            if plan.pk is None or any(getattr(plan, k) != v for k, v in shape.items()):
+                for level, present in shape.items():
+                    setattr(plan, level, present)
                 plan.save()
             self.user = user
             self.builder = builder = PlanBuilder(plan)
             for priority_node in self.data.get("priorities", []):
-                priority_node["object"] = self.write_node(
+                priority = self.write_node(
                     priority_node,
                     PRIORITY_FIELDS,
                     create=lambda node: builder.add_priority(
                         node, position=self.positions[id(node)]
                     ),
                 )
+                if priority.overarching != bool(priority_node.get("overarching")):
+                    priority.overarching = not priority.overarching
+                    save_if_current(priority, priority.version)
+                priority_node["object"] = priority
             for node in self.data.get("outcomes", []):
                 self.write_outcome(node, None)
             for priority in self.data.get("priorities", []):
@@ -365,6 +388,21 @@ class PlanImport:
                     self.write_outcome(node, priority["object"])
             self.delete_unmatched()
         return plan
+
+    def record_update(self, action, node: dict) -> None:
+        """The row's progress update: its rating, or commentary only (the rating kept)."""
+        if node["rating"]:
+            rating, kept = self.partnership.ratings.get(label=node["rating"]), False
+        else:
+            current = ProgressUpdate.objects.filter(action=action, is_current=True).first()
+            rating, kept = (current.rating if current else None), True
+        ProgressUpdate.objects.create(
+            action=action,
+            rating=rating,
+            rating_kept=kept,
+            commentary=node["commentary"],
+            author=self.user,
+        )
 
     def write_node(self, node: dict, names: list[str], *, create, parent=None, lead=False):
         """Create the node's object, or save the fields that changed (and its parent)."""
@@ -416,12 +454,7 @@ class PlanImport:
                 ),
             )
             if action_node["rate"]:
-                ProgressUpdate.objects.create(
-                    action=action,
-                    rating=self.partnership.ratings.get(label=action_node["rating"]),
-                    commentary=action_node["commentary"],
-                    author=self.user,
-                )
+                self.record_update(action, action_node)
             for step_node in action_node["steps"]:
                 self.write_node(
                     step_node,
@@ -448,7 +481,7 @@ class PlanImport:
                 if not getattr(action, "_matched", False):
                     soft_delete(action, when=when)
         for outcome in tree.all_outcomes():
-            if not getattr(outcome, "_matched", False):
+            if not getattr(outcome, "_matched", False) and outcome.pk not in tree.holding_core:
                 soft_delete(outcome, when=when)
         for priority in tree.priorities:
             if not getattr(priority, "_matched", False):

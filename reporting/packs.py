@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Step
-from actions.timeframes import is_overdue
+from actions.timeframes import is_overdue, plan_period
 from actions.update_history import Update
 from plans.models import Group, Partnership, Plan, Priority, RagRating, Theme
 from reporting.as_at import Change, changes_between, cutoff_for, latest_as_at
@@ -75,10 +75,15 @@ class PlanPack:
     plan: Plan
     priorities: list[PriorityBlock] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    core: list[ActionLine] = field(default_factory=list)  # its core activities, listed first
+    # A plan whose period ended before the pack's day is rated as at its end, and closed.
+    as_at: datetime.date | None = None
+    closed: bool = False
 
     @property
     def lines(self) -> list[ActionLine]:
-        return [line for p in self.priorities for o in p.outcomes for line in o.lines]
+        table = [line for p in self.priorities for o in p.outcomes for line in o.lines]
+        return self.core + table
 
     @property
     def total(self) -> int:
@@ -223,7 +228,7 @@ def build_pack(
             Update(
                 update.reported_on,
                 update.created_at,
-                ratings[update.rating_id].scale,
+                ratings[update.rating_id].scale if update.rating_id else None,
                 update.rating_id,
                 update.pk,
                 status=update.status,
@@ -232,7 +237,16 @@ def build_pack(
         )
         updates[update.pk] = update
 
-    by_plan = {plan.pk: PlanPack(plan) for plan in plans}
+    # The last day each plan was reported on (by an update that counts at the cut-off).
+    last_reported: dict[int, datetime.date] = {}
+    for action in actions:
+        current = latest_as_at(history[action.pk], cutoff, as_at)
+        if current is not None:
+            plan_id = action.outcome.plan_id
+            last_reported[plan_id] = max(
+                current.reported_on, last_reported.get(plan_id, current.reported_on)
+            )
+    by_plan = {plan.pk: plan_pack_as_at(plan, as_at, last_reported.get(plan.pk)) for plan in plans}
     blocks: dict[tuple[int, int | None], PriorityBlock] = {}
     for plan in plans:
         for priority in plan.priorities.all():
@@ -243,11 +257,16 @@ def build_pack(
     for action in actions:
         outcome = action.outcome
         plan_pack = by_plan[outcome.plan_id]
-        if outcome.pk not in outcome_blocks:
+        core = action.kind == Action.Kind.CORE_ACTIVITY
+        if outcome.pk not in outcome_blocks and not core:
             key = (outcome.plan_id, outcome.priority_id)
             if key not in blocks:
+                # Outcomes under no priority come after an overarching priority, before the rest.
                 blocks[key] = PriorityBlock(outcome.priority)
-                plan_pack.priorities.insert(0, blocks[key])
+                overarching = sum(
+                    1 for b in plan_pack.priorities if b.priority and b.priority.overarching
+                )
+                plan_pack.priorities.insert(overarching, blocks[key])
             outcome_blocks[outcome.pk] = OutcomeBlock(outcome)
             blocks[key].outcomes.append(outcome_blocks[outcome.pk])
         line = _line(
@@ -255,14 +274,17 @@ def build_pack(
             history[action.pk],
             updates,
             ratings,
-            as_at=as_at,
+            as_at=plan_pack.as_at,
             cutoff=cutoff,
             previous=previous,
             previous_cutoff=previous_cutoff,
         )
+        plan_pack.counts[line.scale] += 1
+        if core:
+            plan_pack.core.append(line)
+            continue
         outcome_blocks[outcome.pk].lines.append(line)
         blocks[outcome.plan_id, outcome.priority_id].counts[line.scale] += 1
-        plan_pack.counts[line.scale] += 1
 
     for plan_pack in by_plan.values():
         plan_pack.priorities = [block for block in plan_pack.priorities if block.outcomes]
@@ -280,24 +302,50 @@ def build_pack(
     )
 
 
+def plan_pack_as_at(
+    plan: Plan, as_at: datetime.date, last_reported: datetime.date | None
+) -> PlanPack:
+    """A plan's part of a pack, rated as at the pack's day; a plan closed before it is rated
+    as at the end of its period (one that ended years ago is not "newly overdue" today).
+
+    A plan is closed once its period has ended and no update since: a plan still reported on
+    after its nominal end (plans often run on until the next is agreed) is rated as at the
+    pack's day like any other.
+    """
+    period = plan_period(plan.period)
+    if period is None or period[1] >= as_at:
+        return PlanPack(plan, as_at=as_at)
+    if last_reported is not None and last_reported > period[1]:
+        return PlanPack(plan, as_at=as_at)
+    return PlanPack(plan, as_at=period[1], closed=True)
+
+
 def _line(
     action, history, updates, ratings, *, as_at, cutoff, previous, previous_cutoff
 ) -> ActionLine:
+    """One action rated as at as_at (its plan's day: the plan's end, if it is closed), with
+    what changed since the previous meeting; nothing changes in a plan closed before then."""
     current = latest_as_at(history, cutoff, as_at)
+    closed_before = previous is not None and as_at <= previous
+    if previous is not None:
+        previous = min(previous, as_at)
     before = latest_as_at(history, previous_cutoff, previous) if previous else None
     rating = ratings.get(current.rating_id) if current else None
-    return ActionLine(
-        action=action,
-        update=updates.get(current.pk) if current else None,
-        rating=rating,
-        previous_rating=ratings.get(before.rating_id) if before else None,
-        changes=changes_between(
+    changes = []
+    if not closed_before:
+        changes = changes_between(
             before=before,
             after=current,
             due=action.due_date,
             previous_meeting=previous,
             meeting=as_at,
-        ),
+        )
+    return ActionLine(
+        action=action,
+        update=updates.get(current.pk) if current else None,
+        rating=rating,
+        previous_rating=ratings.get(before.rating_id) if before else None,
+        changes=changes,
         overdue=is_overdue(action.due_date, rating.scale if rating else None, as_at),
     )
 

@@ -34,7 +34,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from weasyprint.urls import URLFetcher
 
-from actions.display import step_text
+from actions.display import measure_lines, step_text
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
 from reporting.apart import peak_mb, run_apart
@@ -99,6 +99,7 @@ class Cells:
     previous: str
     previous_class: str
     commentary: str
+    measures: str = ""  # how we will know it made a difference: one line per measure
     change: str = ""
     since: str = ""  # what changed since the last meeting, for the exception report
 
@@ -127,7 +128,11 @@ def placing(action) -> str:
     """Where the action sits in its plan, for the lists that gather actions from every plan:
     its priority's and outcome's numbers, or an unnumbered outcome's opening words."""
     outcome, parts = action.outcome, []
-    if outcome.priority is not None and outcome.priority.number:
+    if action.kind == action.Kind.CORE_ACTIVITY:
+        return "Core activity"
+    if outcome.priority is not None and outcome.priority.overarching:
+        parts.append(f"Overarching priority {outcome.priority.number}".strip())
+    elif outcome.priority is not None and outcome.priority.number:
         parts.append(f"Priority {outcome.priority.number}")
     if outcome.number:
         parts.append(f"Outcome {outcome.number}")
@@ -168,19 +173,46 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
         previous=previous,
         previous_class=previous_class,
         commentary=commentary,
+        measures=measure_lines(action.outcome_measures),
         change=", ".join(changes),
         since="\n".join(changes) or "No change",
     )
 
 
+@dataclass(frozen=True)
+class PlanColumns:
+    """Which columns a plan's table has, and their widths in per cent (fixed layout)."""
+
+    outcome: bool
+    themes: bool
+    measures: bool
+
+    @property
+    def widths(self) -> list[int]:
+        widths = {"outcome": 13, "action": 32, "themes": 5, "lead": 10, "timeframe": 8}
+        widths |= {"rating": 8, "measures": 14, "commentary": 24}
+        if self.measures:  # room for the measures: from the action and the commentary
+            widths |= {"action": 26, "commentary": 18}
+        if not self.themes:
+            widths["lead"] += widths.pop("themes")
+        if not self.measures:
+            del widths["measures"]
+        if not self.outcome:
+            widths["action"] += widths.pop("outcome")
+        return list(widths.values())
+
+
 def plan_rows(block, cells: dict[int, Cells]) -> list[PlanRow]:
-    """A priority's rows in the plan's column layout: the outcome on its first action's row."""
+    """A priority's rows in the plan's column layout: the outcome on its first action's row
+    (an unstated outcome, of a plan without that level, has no words to show)."""
     rows = []
     for outcome_block in block.outcomes:
         outcome = outcome_block.outcome
         for i, line in enumerate(outcome_block.lines):
             first = i == 0
             text = outcome.text if first else f"{outcome.number} (continued)".strip()
+            if not outcome.is_stated:
+                text = ""
             rows.append(
                 PlanRow(
                     number=outcome.number if first else "",
@@ -228,12 +260,19 @@ def priority_count_rows(plan, title: str, plan_pack) -> list[CountRow]:
         if block.priority:
             lines = [line for outcome in block.outcomes for line in outcome.lines]
             label = f"{plan.priority_label or 'Priority'} {block.priority}"
+            if block.priority.overarching:
+                label = f"Overarching {plan.priority_name}: {block.priority}"
             rows.append(count_row(label, title, block.counts, lines))
             continue
         for outcome_block in block.outcomes:
             counts = Counter(line.scale for line in outcome_block.lines)
             outcome = outcome_block.outcome
-            label = f"Outcome {outcome}" if outcome.number else f"Outcome: {outcome}"
+            if not outcome.is_stated:
+                label = f"{plan.action_name.capitalize()}s of the plan"
+            elif outcome.number:
+                label = f"Outcome {outcome}"
+            else:
+                label = f"Outcome: {outcome}"
             rows.append(count_row(label, title, counts, outcome_block.lines))
     return rows
 
@@ -261,8 +300,13 @@ def pack_context(pack: Pack) -> dict:
         count_rows.append(row)
         priority_rows.extend(priority_count_rows(plan, title, plan_pack))
         blocks = [(block, plan_rows(block, cells)) for block in plan_pack.priorities]
-        has_themes = any(cells[line.action.pk].themes != "–" for line in lines)
-        plans.append((plan_pack, blocks, has_themes))
+        columns = PlanColumns(
+            outcome=plan.has_outcomes,
+            themes=any(cells[line.action.pk].themes != "–" for line in lines),
+            measures=any(cells[line.action.pk].measures for line in lines),
+        )
+        core = [cells[line.action.pk] for line in plan_pack.core]
+        plans.append((plan_pack, blocks, columns, core))
     chart_rows = list(count_rows)
     all_lines = pack.lines
     total = count_row("All plans", "", pack.counts, all_lines)
@@ -325,7 +369,7 @@ def contents(plans) -> list[tuple[str, str, bool]]:
         ("changes", "Changes since the last meeting", False),
         ("not-updated", "Actions not updated since the last meeting", False),
     ]
-    for plan_pack, _, _ in plans:
+    for plan_pack, *_ in plans:
         plan = plan_pack.plan
         entries.append((f"plan-{plan.pk}", plan.full_title, False))
         label = plan.priority_label or "Priority"

@@ -35,6 +35,20 @@ ACTION_FIELDS = ["number", "text", "lead", "timeframe", "outcome_measures", "not
 STEP_FIELDS = ["label", "text", "lead", "timeframe", "evidence", "note"]
 
 
+def plan_shape(data: dict) -> dict[str, bool]:
+    """Which levels above the actions the plan's data uses: Plan.has_priorities and
+    has_outcomes (an outcome with neither number nor text holds actions of a plan without
+    that level)."""
+    outcomes = [*data.get("outcomes", [])]
+    for priority in data.get("priorities", []):
+        outcomes += priority.get("outcomes", [])
+    stated = any(o.get("number") or o.get("text") for o in outcomes)
+    return {
+        "has_priorities": bool(data.get("priorities")),
+        "has_outcomes": stated or not outcomes,
+    }
+
+
 class PlanBuilder:
     """Creates a plan's priorities, outcomes, actions and steps from structured data (the
     schema of fixtures/README.md), saving each object (so its history is recorded) and
@@ -74,6 +88,7 @@ class PlanBuilder:
             plan=self.plan,
             number=data.get("number") or "",
             title=data["title"],
+            overarching=bool(data.get("overarching")),
             position=position,
         )
 

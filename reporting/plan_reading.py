@@ -13,6 +13,7 @@ from reporting.plan_sheet import (
     COLUMN_BY_KEY,
     COLUMNS,
     OPTIONAL_COLUMNS,
+    OVERARCHING,
 )
 from reporting.uploads import Sheet
 
@@ -151,6 +152,9 @@ class PlanReader:
         code, title = row["priority_number"], row["priority"]
         if not code and not title:
             return self.priority
+        overarching = code.casefold().startswith(OVERARCHING.casefold())
+        if overarching:  # "Overarching", "Overarching 1": a priority above the others
+            code = code[len(OVERARCHING) :].strip(" :.-–")
         current = self.priority
         if title:
             if current and (current["number"], current["title"]) == (code, title):
@@ -158,7 +162,13 @@ class PlanReader:
             for priority in reversed(self.data["priorities"]):
                 if (priority["number"], priority["title"]) == (code, title):
                     return self.switch_priority(priority)
-            priority = {"number": code, "title": title, "outcomes": [], "row": number}
+            priority = {
+                "number": code,
+                "title": title,
+                **({"overarching": True} if overarching else {}),
+                "outcomes": [],
+                "row": number,
+            }
             self.data["priorities"].append(priority)
             return self.switch_priority(priority)
         if current and current["number"] == code:
@@ -200,6 +210,18 @@ class PlanReader:
         self.parent[id(outcome)] = priority
         return self.switch_outcome(outcome)
 
+    def unstated_outcome(self, number: int, priority):
+        """The outcome, with neither number nor text, that holds actions written straight
+        under a priority (or under the plan): a plan without an outcome level."""
+        siblings = priority["outcomes"] if priority else self.data["outcomes"]
+        for outcome in siblings:
+            if not outcome["number"] and not outcome["text"]:
+                return self.switch_outcome(outcome)
+        outcome = {"number": "", "text": "", "note": "", "actions": [], "row": number}
+        siblings.append(outcome)
+        self.parent[id(outcome)] = priority
+        return self.switch_outcome(outcome)
+
     # One kind of row each.
 
     def read_priority(self, number: int, row: dict) -> None:
@@ -220,10 +242,8 @@ class PlanReader:
     def read_action(self, number: int, row: dict) -> None:
         priority = self.resolve_priority(number, row)
         outcome = self.resolve_outcome(number, row, priority)
-        if outcome is None:
-            raise Problem(
-                "outcome", "this action has no outcome: write the outcome's number or text"
-            )
+        if outcome is None:  # straight under its priority (or the plan): no outcome level
+            outcome = self.unstated_outcome(number, priority)
         if row["evidence"]:
             raise Problem(
                 "evidence", "evidence goes with a step: write it on a step row, not an action's"
@@ -255,8 +275,9 @@ class PlanReader:
         label, commentary = row.get("rating", ""), row.get("commentary", "")
         if not label and not commentary:
             return
-        if not label:
-            raise Problem("rating", "choose a rating to go with the commentary")
+        if not label:  # commentary only: the action's rating stays as it is
+            action["rating"], action["commentary"] = "", commentary
+            return
         if label.casefold() not in self.ratings:
             known = ", ".join(self.ratings.values()) or "none yet"
             raise Problem(

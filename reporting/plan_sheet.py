@@ -23,7 +23,7 @@ four kinds of object come from one sheet. See reporting/uploads.py for reading t
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
@@ -47,7 +47,7 @@ COLUMNS = [
         "priority_number",
         "Priority number",
         10,
-        "As the plan writes it, e.g. 1. "
+        "As the plan writes it, e.g. 1; 'Overarching' for a priority above the others. "
         "Leave the priority columns blank if the plan has no priorities.",
         20,
         True,
@@ -55,7 +55,11 @@ COLUMNS = [
     Column("priority", "Priority", 30, "The priority's title, on its first row only."),
     Column("outcome_number", "Outcome number", 10, "As written, e.g. 1.1; may be blank.", 20, True),
     Column(
-        "outcome", "Outcome", 45, "What will success look like? On the outcome's first row only."
+        "outcome",
+        "Outcome",
+        45,
+        "What will success look like? On the outcome's first row only. Leave the outcome "
+        "columns blank if the plan's actions sit straight under its priorities.",
     ),
     Column(
         "action_number",
@@ -123,6 +127,8 @@ class PlanTree:
     outcomes: dict  # priority id (None: no priority) -> outcomes
     actions: dict  # outcome id -> actions
     steps: dict  # action id -> steps
+    # Outcomes that hold core activities (not in the plan's sheet): never deleted by an import.
+    holding_core: set = field(default_factory=set)
 
     @classmethod
     def empty(cls) -> "PlanTree":
@@ -142,7 +148,10 @@ class PlanTree:
         outcome_ids = {o.pk for group in outcomes.values() for o in group}
         actions = defaultdict(list)
         live_themes = Theme.objects.live()
-        action_query = live(Action.objects.filter(outcome__in=outcome_ids)).with_latest_update()
+        in_plan = live(Action.objects.filter(outcome__in=outcome_ids))
+        core = in_plan.filter(kind=Action.Kind.CORE_ACTIVITY)
+        holding_core = set(core.values_list("outcome_id", flat=True))
+        action_query = in_plan.filter(kind=Action.Kind.ACTION).with_latest_update()
         for action in action_query.prefetch_related(
             Prefetch("themes", queryset=live_themes, to_attr="themes_live")
         ):
@@ -151,7 +160,7 @@ class PlanTree:
         steps = defaultdict(list)
         for step in live(Step.objects.filter(action__in=action_ids)):
             steps[step.action_id].append(step)
-        return cls(priorities, outcomes, actions, steps)
+        return cls(priorities, outcomes, actions, steps, holding_core)
 
     def sections(self):
         """(priority or None, its outcomes) in the order the plan page shows them."""
@@ -188,12 +197,30 @@ def plan_data(plan: Plan) -> dict:
             {
                 "number": priority.number,
                 "title": priority.title,
-                "outcomes": [outcome_data(o, tree) for o in tree.outcomes.get(priority.pk, [])],
+                **({"overarching": True} if priority.overarching else {}),
+                "outcomes": [
+                    outcome_data(o, tree)
+                    for o in tree.outcomes.get(priority.pk, [])
+                    if o.is_stated or tree.actions.get(o.pk)
+                ],
             }
             for priority in tree.priorities
         ],
-        "outcomes": [outcome_data(o, tree) for o in tree.outcomes.get(None, [])],
+        "outcomes": [
+            outcome_data(o, tree)
+            for o in tree.outcomes.get(None, [])
+            if o.is_stated or tree.actions.get(o.pk)  # not a holder of core activities only
+        ],
     }
+
+
+OVERARCHING = "Overarching"
+
+
+def priority_number_cell(priority: dict) -> str:
+    """The Priority number column: the number, after "Overarching" for an overarching one."""
+    number = priority.get("number") or ""
+    return f"{OVERARCHING} {number}".strip() if priority.get("overarching") else number
 
 
 def data_rows(data: dict) -> list[dict]:
@@ -209,7 +236,7 @@ def data_rows(data: dict) -> list[dict]:
             for entry in outcome_entries(outcome):
                 rows.append(
                     {
-                        "priority_number": priority.get("number") or "",
+                        "priority_number": priority_number_cell(priority),
                         "priority": (priority.get("title") or "") if title_due else "",
                         "outcome_number": outcome.get("number") or "",
                         "outcome": (outcome.get("text") or "") if text_due else "",
@@ -219,7 +246,7 @@ def data_rows(data: dict) -> list[dict]:
                 title_due = text_due = False
         if title_due and priority.get("title"):
             rows.append(
-                {"priority_number": priority.get("number") or "", "priority": priority["title"]}
+                {"priority_number": priority_number_cell(priority), "priority": priority["title"]}
             )
     return rows
 

@@ -56,15 +56,19 @@ def plan_row(sheet, number):
 
 @pytest.mark.django_db
 def test_a_summary_then_one_sheet_per_plan(workbook):
-    assert workbook.sheetnames == ["Summary", "ESS 2024-25", "PPYP 2021-22"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "Effective Safeguarding 2024-25",
+        "Promote and Protect 2021-22",
+    ]
 
 
 @pytest.mark.django_db
 def test_plan_sheet_header_is_frozen_filtered_and_printed_on_each_page(workbook):
-    sheet = workbook["ESS 2024-25"]
+    sheet = workbook["Effective Safeguarding 2024-25"]
     assert [c.value for c in sheet[1]] == [heading for heading, _ in PLAN_COLUMNS]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
     assert sheet.max_row == 1 + 13  # ESS has 13 actions
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.page_setup.orientation == "landscape"
@@ -76,7 +80,7 @@ def test_plan_sheet_header_is_frozen_filtered_and_printed_on_each_page(workbook)
 
 @pytest.mark.django_db
 def test_an_off_track_rating_shows_the_partnerships_word_in_its_colour(workbook):
-    row = plan_row(workbook["ESS 2024-25"], "2.1")
+    row = plan_row(workbook["Effective Safeguarding 2024-25"], "2.1")
     rating = row[8]
     assert rating.value == "Overdue"  # Merton's word for off track
     assert rating.fill.fgColor.rgb == "FFD4351C"
@@ -88,7 +92,7 @@ def test_an_off_track_rating_shows_the_partnerships_word_in_its_colour(workbook)
 
 @pytest.mark.django_db
 def test_due_dates_are_dates(workbook):
-    sheet = workbook["ESS 2024-25"]
+    sheet = workbook["Effective Safeguarding 2024-25"]
     due = plan_row(sheet, "1.5")[7]  # "June 2023 (session) TBC (follow-up work)"
     assert isinstance(due.value, dt.datetime)
     assert due.value.date() == dt.date(2023, 6, 30)
@@ -99,7 +103,7 @@ def test_due_dates_are_dates(workbook):
 
 @pytest.mark.django_db
 def test_steps_are_lines_of_the_action(workbook):
-    action = plan_row(workbook["ESS 2024-25"], "1.1")[3].value
+    action = plan_row(workbook["Effective Safeguarding 2024-25"], "1.1")[3].value
     lines = action.split("\n")
     assert lines[0].startswith("A. Continue raising awareness via the MSCP website")
     assert len(lines) > 1
@@ -112,7 +116,7 @@ def test_text_that_looks_like_a_formula_stays_text(board_meeting):
         for name in archive.namelist():
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in archive.read(name), name  # no formula anywhere
-    sheet = load_workbook(io.BytesIO(content))["ESS 2024-25"]
+    sheet = load_workbook(io.BytesIO(content))["Effective Safeguarding 2024-25"]
     action = plan_row(sheet, "1.5")[3]
     assert action.value.startswith(INJECTION)  # verbatim, shown as typed
     assert action.data_type == "s"
@@ -157,8 +161,8 @@ def test_medway_sheet_has_its_priorities(demo):
     medway = Plan.objects.get(title__startswith="Medway")
     meeting = Meeting.objects.create(group=medway.group, held_on=D("2022-05-01"))
     book = load_workbook(io.BytesIO(render_pack_xlsx(pack_for_meeting(meeting))))
-    assert book.sheetnames == ["Summary", "Executive 2021 – 2023"]
-    sheet = book["Executive 2021 – 2023"]
+    assert book.sheetnames == ["Summary", "Medway Safeguarding 2021 – 2023"]
+    sheet = book["Medway Safeguarding 2021 – 2023"]
     assert sheet.max_row == 30
     assert sheet["A2"].value.startswith("1 Effective Partnerships")
 

@@ -205,7 +205,11 @@ def test_a_board_meetings_excel_report_covers_every_plan(client_for, meetings):
     )
     assert "no-store" in response["Cache-Control"]
     book = workbook(response)
-    assert book.sheetnames == ["Summary", "ESS 2024-25", "PPYP 2021-22"]
+    assert book.sheetnames == [
+        "Summary",
+        "Effective Safeguarding 2024-25",
+        "Promote and Protect 2021-22",
+    ]
     assert book["Summary"]["A1"].value == "Full Partnership – September – 15 September 2024"
 
 
@@ -213,7 +217,7 @@ def test_a_subgroup_meetings_report_covers_its_own_plans(client_for, meetings):
     book = workbook(
         client_for("board").get(url("reporting:meeting_pack", meetings["ess"].pk, "xlsx"))
     )
-    assert book.sheetnames == ["Summary", "ESS 2024-25"]
+    assert book.sheetnames == ["Summary", "Effective Safeguarding 2024-25"]
 
 
 def test_plan_and_partnership_reports_are_as_at_today(client_for, meetings):
@@ -224,7 +228,7 @@ def test_plan_and_partnership_reports_are_as_at_today(client_for, meetings):
         f'attachment; filename="mscp-ess-2024-25-{today:%Y-%m-%d}.xlsx"'
     )
     book = workbook(response)
-    assert book.sheetnames == ["Summary", "ESS 2024-25"]
+    assert book.sheetnames == ["Summary", "Effective Safeguarding 2024-25"]
     facts = {row[0]: row[1] for row in book["Summary"].iter_rows(max_row=10, values_only=True)}
     assert facts["Ratings as at"].date() == today
     assert facts["Changes since"].date() == D("2024-09-15")  # the board's last meeting
@@ -232,7 +236,11 @@ def test_plan_and_partnership_reports_are_as_at_today(client_for, meetings):
     assert response["Content-Disposition"] == (
         f'attachment; filename="mscp-all-plans-{today:%Y-%m-%d}.xlsx"'
     )
-    assert workbook(response).sheetnames == ["Summary", "ESS 2024-25", "PPYP 2021-22"]
+    assert workbook(response).sheetnames == [
+        "Summary",
+        "Effective Safeguarding 2024-25",
+        "Promote and Protect 2021-22",
+    ]
 
 
 def test_file_names_are_built_from_slugified_parts(client_for, meetings):
@@ -372,7 +380,7 @@ def test_make_pack_writes_a_meetings_files(meetings, tmp_path):
     ]
     assert open(paths[0], "rb").read(5) == b"%PDF-"
     book = load_workbook(paths[1])
-    assert book.sheetnames == ["Summary", "ESS 2024-25"]
+    assert book.sheetnames == ["Summary", "Effective Safeguarding 2024-25"]
     assert book["Summary"]["A1"].value.endswith("Subgroup – 10 September 2024")
 
 

@@ -23,6 +23,20 @@ class RatingRadios(forms.RadioSelect):
         return option
 
 
+KEEP_RATING = "keep"
+
+
+class RatingOrKeep(forms.ModelChoiceField):
+    """One of the partnership's ratings, or KEEP_RATING: commentary only, the rating kept."""
+
+    def to_python(self, value):
+        return KEEP_RATING if value == KEEP_RATING else super().to_python(value)
+
+    def validate(self, value):
+        if value != KEEP_RATING:
+            super().validate(value)
+
+
 class ProgressUpdateForm(GovukForm, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
@@ -41,9 +55,9 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
             "commentary": forms.Textarea(attrs={"rows": 4}),
             "evidence": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"reported_on": PastDayField}
+        field_classes = {"reported_on": PastDayField, "rating": RatingOrKeep}
         error_messages = {
-            "rating": {"required": "Choose a rating"},
+            "rating": {"required": "Choose a rating, or keep the rating as it is"},
             "commentary": {"required": "Enter a line of commentary"},
             "reported_on": {
                 "required": "Enter the date of this update",
@@ -59,9 +73,29 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
         field = self.fields["rating"]
         field.queryset = ratings
         field.empty_label = None
-        field.widget = RatingRadios(definitions={r.pk: r.definition for r in ratings})
-        field.widget.choices = field.choices
+        field.required = True
+        self.current = (
+            ProgressUpdate.objects.filter(action=action, is_current=True)
+            .select_related("rating")
+            .first()
+        )
+        rated = self.current.rating if self.current else None
+        keep = (
+            f"It stays {rated.label}." if rated else "The action has no rating yet, and keeps none."
+        )
+        field.widget = RatingRadios(
+            definitions={**{r.pk: r.definition for r in ratings}, KEEP_RATING: keep}
+        )
+        field.widget.choices = [*field.choices, (KEEP_RATING, "No new rating: commentary only")]
         self.fields["reported_on"].initial = timezone.localdate
+
+    def clean(self):
+        cleaned = super().clean()
+        kept = cleaned.get("rating") == KEEP_RATING
+        if kept:
+            cleaned["rating"] = self.current.rating if self.current else None
+        cleaned["rating_kept"] = self.instance.rating_kept = kept
+        return cleaned
 
 
 class ThemeCheckboxes(IdsInRange, forms.ModelMultipleChoiceField):
@@ -115,10 +149,16 @@ class ActionForm(EditForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, outcome, **kwargs):
+    def __init__(self, *args, outcome, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.outcome = outcome
-        if outcome.plan.action_label:
+        if kind:
+            self.instance.kind = kind
+        if self.instance.kind == Action.Kind.CORE_ACTIVITY:
+            self.fields["text"].label = "The core activity"
+            self.fields["text"].help_text = ""
+            del self.fields["outcome_measures"]
+        elif outcome.plan.action_label:
             self.fields["text"].label = outcome.plan.action_label
         themes = Theme.objects.live().for_partnership(outcome.plan.group.partnership)
         if themes.exists():

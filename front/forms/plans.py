@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.template.defaultfilters import pluralize
 
 from front.forms.base import (
     DayField,
@@ -31,10 +32,15 @@ class PlanForm(EditForm):
             "status",
             "version_label",
             "agreed_on",
-            "introduction",
+            "issued_under",
+            "has_priorities",
             "priority_label",
+            "has_outcomes",
             "outcome_label",
             "action_label",
+            "introduction",
+            "notes",
+            "appendices",
         ]
         labels = {
             "group": "Group that owns the plan",
@@ -43,7 +49,12 @@ class PlanForm(EditForm):
             "status": "Status",
             "version_label": "Version (optional)",
             "agreed_on": "Date agreed (optional)",
+            "issued_under": "Issued under another name (optional)",
+            "has_priorities": "The plan has priorities (its top level)",
+            "has_outcomes": "The plan has outcomes (a level between priorities and actions)",
             "introduction": "Introduction (optional)",
+            "notes": "Notes (optional)",
+            "appendices": "Appendices (optional)",
             "priority_label": "What the plan calls a priority (optional)",
             "outcome_label": "What the plan calls an outcome (optional)",
             "action_label": "What the plan calls an action (optional)",
@@ -54,11 +65,23 @@ class PlanForm(EditForm):
             "priority_label": "For example, Priority objective. Leave blank for 'Priority'.",
             "outcome_label": "For example, Impact statement. Leave blank for 'Outcome'.",
             "action_label": "For example, What we will do. Leave blank for 'Action'.",
+            "issued_under": (
+                "The partnership's name when the plan was issued, if it has changed since: "
+                "its packs print that name."
+            ),
+            "has_priorities": "For example, strategic priorities or priority objectives.",
+            "has_outcomes": (
+                "For example, impact statements or improvement areas. Without them, actions "
+                "sit straight under their priority."
+            ),
+            "introduction": "Printed before the plan's table, as are its notes and appendices.",
         }
         field_classes = {"agreed_on": DayField}
         widgets = {
             "status": forms.RadioSelect,
             "introduction": forms.Textarea(attrs={"rows": 5}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "appendices": forms.Textarea(attrs={"rows": 4}),
             "title": forms.TextInput(attrs={"spellcheck": "true"}),
         }
         error_messages = {
@@ -80,15 +103,45 @@ class PlanForm(EditForm):
             self.add_error(
                 "agreed_on", "A draft plan has no agreed date: remove the date, or choose Agreed"
             )
+        self.check_levels_emptied(cleaned)
         return cleaned
+
+    def check_levels_emptied(self, cleaned) -> None:
+        """A level can be switched off only once nothing is left in it: nothing is hidden."""
+        plan = self.instance
+        if plan.pk is None:
+            return
+        if "has_priorities" in cleaned and not cleaned["has_priorities"]:
+            count = plan.priorities.live().count()
+            if count:
+                self.add_error(
+                    "has_priorities",
+                    f"This plan has {count} {plan.priority_name}{pluralize(count)}: delete "
+                    "them first, or keep this ticked",
+                )
+        if "has_outcomes" in cleaned and not cleaned["has_outcomes"]:
+            stated = plan.outcomes.live().exclude(number="", text="").count()
+            if stated:
+                self.add_error(
+                    "has_outcomes",
+                    f"This plan has {stated} {plan.outcome_name}{pluralize(stated)} with "
+                    "words or numbers: delete them first, or keep this ticked",
+                )
 
 
 class PriorityForm(EditForm):
     class Meta:
         model = Priority
-        fields = ["number", "title"]
-        labels = {"number": "Number (optional)", "title": "Title"}
-        help_texts = {"number": "As the plan writes it, for example 1 or 2a."}
+        fields = ["number", "title", "overarching"]
+        labels = {
+            "number": "Number (optional)",
+            "title": "Title",
+            "overarching": "Overarching: above the plan's other priorities",
+        }
+        help_texts = {
+            "number": "As the plan writes it, for example 1 or 2a.",
+            "overarching": "Shown first, spanning the others.",
+        }
         widgets = {
             "number": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
             "title": forms.Textarea(attrs={"rows": 2}),

@@ -2,6 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from front import plan_table
+from plans import levels
 from plans.badges import rating_badge
 
 register = template.Library()
@@ -23,3 +24,9 @@ def step_html(step):
 def split(text, separator="|"):
     """Text such as "Date|Rating|Commentary" as a list, for includes that take a list."""
     return str(text).split(separator)
+
+
+@register.filter
+def with_article(name):
+    """ "an impact", "a strategic priority": a plan's level name in a sentence."""
+    return levels.with_article(name)

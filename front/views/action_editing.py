@@ -17,10 +17,13 @@ from front.edit_pages import (
     staff_view,
 )
 from front.forms.actions import ActionForm, StepForm
-from plans.models import Outcome
-from plans.staff_writes import place_at_end
+from plans.levels import with_article
+from plans.models import Outcome, Plan, Priority
+from plans.staff_writes import place_at_end, unstated_outcome
 
 OUTCOMES = Outcome.objects.live().select_related("plan__group__partnership", "priority")
+PRIORITIES = Priority.objects.live().select_related("plan__group__partnership")
+PLANS = Plan.objects.live().select_related("group__partnership")
 ACTIONS = Action.objects.live().select_related(
     "outcome__plan__group__partnership", "outcome__priority"
 )
@@ -51,24 +54,63 @@ def in_action(access, action, **words):
 
 @staff_view(OUTCOMES)
 def action_create(request, access, outcome):
-    form = ActionForm(posted(request), outcome=outcome)
+    caption = f"{outcome.plan.outcome_name.capitalize()} {outcome}" if outcome.is_stated else None
+    return add_action(request, access, outcome.plan, outcome=outcome, caption=caption)
+
+
+@staff_view(PRIORITIES)
+def action_create_in_priority(request, access, priority):
+    """An action straight under a priority, in a plan with no outcome level."""
+    plan = priority.plan
+    caption = f"{plan.priority_name.capitalize()} {priority}"
+    return add_action(request, access, plan, priority=priority, caption=caption)
+
+
+@staff_view(PLANS)
+def action_create_in_plan(request, access, plan):
+    """An action straight under the plan, in a plan with neither priorities nor outcomes."""
+    return add_action(request, access, plan)
+
+
+@staff_view(PLANS)
+def core_create(request, access, plan):
+    """A core activity: standing business of the plan, outside its priorities."""
+    return add_action(request, access, plan, kind=Action.Kind.CORE_ACTIVITY)
+
+
+def add_action(
+    request, access, plan, *, outcome=None, priority=None, kind=Action.Kind.ACTION, caption=None
+):
+    """The page that adds an action (or a core activity) to an outcome, or, without one, to
+    the unstated outcome of its priority or plan (made when the action is saved)."""
+    holder = outcome or Outcome(plan=plan, priority=priority)
+    form = ActionForm(posted(request), outcome=holder, kind=kind)
+    core = kind == Action.Kind.CORE_ACTIVITY
+    name = "core activity" if core else plan.action_name
     context = in_plan(
         access,
-        outcome.plan,
-        title="Add an action",
-        caption=f"Outcome {outcome}",
-        cancel_url=page_of(outcome, access.partnership.slug),
-        submit_label="Add action",
+        plan,
+        title=f"Add {with_article(name)}",
+        cancel_url=page_of(outcome or plan, access.partnership.slug),
+        submit_label=f"Add {name}",
+        **({"caption": caption} if caption else {}),
     )
+
+    def before_save(action):
+        if action.outcome.pk is None:
+            action.outcome = unstated_outcome(plan, priority)
+        place_at_end(action)
+
     return form_page(
         request,
         form,
         context,
         saved=lambda action: (
-            f"Added {describe(action)}.{no_date_note(action)} You can add its steps here."
+            f"Added {describe(action)}.{no_date_note(action)}"
+            + ("" if core else " You can add its steps here.")
         ),
-        before_save=place_at_end,
-        after_save=relink_lead(form, outcome.plan),
+        before_save=before_save,
+        after_save=relink_lead(form, plan),
     )
 
 

@@ -235,7 +235,10 @@ def event_entry(event: AuditEvent) -> Entry:
 
 def update_entry(update: ProgressUpdate) -> Entry:
     action = update.action
-    what = f"Added a progress update to {subject('action', action)}: {update.rating.label}"
+    rating = update.rating.label if update.rating else "no rating"
+    if update.rating_kept:
+        rating += " (kept: commentary only)"
+    what = f"Added a progress update to {subject('action', action)}: {rating}"
     return Entry(
         update.created_at,
         user_name(update.author) if update.author else "Not recorded",

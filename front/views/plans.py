@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -152,13 +153,16 @@ def plan_detail(request, slug, pk):
         links=Links(partnership.slug),
         outcome_label=plan.outcome_label or "Outcome",
         has_themes=has_themes,
+        outcome_column=plan.has_outcomes,
+        has_measures=any(a.outcome_measures for s in sections for a in s.actions),
         can_update_all=access.can_update_plan(plan),
         can_edit=access.can_edit,
         filtered=filtered,
         csrf_token=get_token(request) if access.can_edit else "",
     )
+    listed = replace(table, outcome_column=False, has_measures=False)  # core activities
     for section in sections:
-        section.body = table_body(table, section)
+        section.body = table_body(listed if section.core else table, section)
     return render(
         request,
         "plans/plan_detail.html",
@@ -170,6 +174,7 @@ def plan_detail(request, slug, pk):
             "filter": filterset,
             "filtered": filtered,
             "has_themes": has_themes,
+            "has_measures": table.has_measures,
             "nav_dashboard": True,
         },
     )

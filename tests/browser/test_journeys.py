@@ -173,10 +173,10 @@ def test_update_form_errors_are_summarised_and_keep_what_was_typed(page, sign_in
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary.get_by_role("link")).to_have_text(
-        ["Choose a rating", "Enter a line of commentary"]
+        ["Choose a rating, or keep the rating as it is", "Enter a line of commentary"]
     )
     expect(page.locator(".govuk-error-message")).to_have_text(
-        ["Error: Choose a rating", "Error: Enter a line of commentary"]
+        ["Error: Choose a rating, or keep the rating as it is", "Error: Enter a line of commentary"]
     )
     expect(page.get_by_label("Evidence (optional)")).to_have_value(evidence)
     commentary = page.get_by_label("What has happened since the last update?")
@@ -184,7 +184,7 @@ def test_update_form_errors_are_summarised_and_keep_what_was_typed(page, sign_in
     screenshot(page, "update-form-errors-desktop")
 
     # The summary's links take the user to each question.
-    summary.get_by_role("link", name="Choose a rating").click()
+    summary.get_by_role("link", name="Choose a rating, or keep the rating as it is").click()
     expect(page.get_by_role("radio").first).to_be_focused()
     summary.get_by_role("link", name="Enter a line of commentary").click()
     expect(commentary).to_be_focused()
