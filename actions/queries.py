@@ -132,6 +132,10 @@ class PrioritySection:
     outcomes: list[OutcomeRows] = field(default_factory=list)
     body: str = ""  # its table's rows as HTML: the plan page puts them here (front.plan_table)
     core: bool = False  # the plan's core activities, listed before its priorities
+    # First or last of the priorities that move (an overarching one stays first): the plan
+    # page offers Move up and Move down by them.
+    first: bool = True
+    last: bool = True
 
     @property
     def actions(self) -> list:
@@ -168,6 +172,9 @@ def plan_layout(plan: Plan, actions_queryset, ratings, *, filtered: bool) -> lis
         *(s for s in sections.values() if s.priority is not None and not s.priority.overarching),
     ]
     shown = [s for s in ordered if s.outcomes or not filtered]
+    movable = [s for s in shown if s.priority is not None and not s.priority.overarching]
+    for section in movable:
+        section.first, section.last = section is movable[0], section is movable[-1]
     if not core_activities:
         return shown
     holder = next(o for o in outcomes if o.pk == core_activities[0].outcome_id)

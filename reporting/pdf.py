@@ -124,20 +124,23 @@ def timeframe_cell(action, overdue: bool) -> str:
     return (text or "–") + ("\nOverdue" if overdue else "")
 
 
-def placing(action) -> str:
-    """Where the action sits in its plan, for the lists that gather actions from every plan:
-    its priority's and outcome's numbers, or an unnumbered outcome's opening words."""
+def placing(action, plan) -> str:
+    """Where the action sits in its plan, for the lists that gather actions from every plan,
+    in the plan's own words: its priority's and outcome's numbers (or an unnumbered
+    outcome's opening words)."""
     outcome, parts = action.outcome, []
     if action.kind == action.Kind.CORE_ACTIVITY:
         return "Core activity"
-    if outcome.priority is not None and outcome.priority.overarching:
-        parts.append(f"Overarching priority {outcome.priority.number}".strip())
-    elif outcome.priority is not None and outcome.priority.number:
-        parts.append(f"Priority {outcome.priority.number}")
+    priority = outcome.priority
+    if priority is not None and priority.overarching:
+        parts.append(f"Overarching {plan.priority_name} {priority.number}".strip())
+    elif priority is not None and priority.number:
+        parts.append(f"{plan.priority_name.capitalize()} {priority.number}")
     if outcome.number:
-        parts.append(f"Outcome {outcome.number}")
+        parts.append(f"{plan.outcome_name.capitalize()} {outcome.number}")
     elif outcome.text:
-        parts.append(f"Outcome “{Truncator(outcome.text).words(6, truncate='')}”")
+        opening = Truncator(outcome.text).words(6, truncate="")
+        parts.append(f"{plan.outcome_name.capitalize()} “{opening}”")
     return " · ".join(parts)
 
 
@@ -147,7 +150,9 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     parts += [step_text(step) for step in action.live_steps]
     summary = Truncator(action.summary).words(20)
     brief = Truncator(action.summary).words(10)
-    where = " · ".join(filter(None, [f"{plan.group.short_name} {plan.period}", placing(action)]))
+    where = " · ".join(
+        filter(None, [f"{plan.group.short_name} {plan.period}", placing(action, plan)])
+    )
     commentary = "–"
     if update:
         commentary = f"{update.reported_on:%-d %b %Y}: {update.commentary}"
@@ -320,6 +325,7 @@ def pack_context(pack: Pack) -> dict:
         for theme, _, counts in pack.themes
     ]
     exceptions = pack.exceptions
+    previous = pack.previous_meeting
     return {
         "contents": contents(plans),
         "pack": pack,
@@ -346,7 +352,7 @@ def pack_context(pack: Pack) -> dict:
         "changed": [cells[line.action.pk] for line in pack.changed if not line.is_exception],
         "changed_exceptions": [
             f"{line.action.number} {cells[line.action.pk].where} "
-            f"({lower_first(cells[line.action.pk].change)})"
+            f"({', '.join(map(lower_first, change_words(line, previous_meeting=previous)))})"
             for line in pack.changed
             if line.is_exception
         ],

@@ -123,7 +123,7 @@ def test_exceptions_come_before_the_plans_with_their_commentary(board):
     )
     # Changed exceptions are listed there and shown once, with their change, in this report.
     listed = squeeze(pages[changes]).split(squeeze("In the exception report:"))[1]
-    assert squeeze("2.1 ESS 2024-25 · Outcome 2 (down from On track);") in listed
+    assert squeeze("2.1 ESS 2024-25 · Impact 2 (down from On track);") in listed
 
 
 def test_cover_header_footer_and_contents(board):
@@ -297,4 +297,4 @@ def test_every_exception_and_change_line_says_where_its_action_sits(board):
     """The lists that gather actions from every plan carry the priority's and outcome's
     numbers (or an unnumbered outcome's opening words), not only the group and period."""
     text = squeeze(" ".join(board["pages"]))
-    assert squeeze("ESS 2024-25 · Outcome 2") in text
+    assert squeeze("ESS 2024-25 · Impact 2") in text

@@ -16,6 +16,7 @@ from reporting.models import Meeting
 from reporting.plan_export import plan_workbook
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
+from tests.shaped_plan import make_shaped_plan
 
 pytestmark = pytest.mark.browser
 
@@ -177,6 +178,15 @@ def update_url(query=""):
     return reverse("actions:update", args=["merton", ess_action_2_1().pk]) + query
 
 
+def shaped_plan():
+    """The made-up plan without outcomes, with an overarching priority and core activities."""
+    return make_shaped_plan(Group.objects.get(partnership__slug="merton", short_name="ESS"))
+
+
+def shaped_priority_pk():
+    return shaped_plan().priorities.get(number="1").pk
+
+
 # name: (who signs in, the page's address, its heading or None, what to do there first)
 PAGES = {
     "sign-in": (None, lambda: reverse("login"), "Sign in", None),
@@ -250,6 +260,19 @@ PAGES = {
         "staff",
         lambda: merton("actions:step_create", lambda: ess_action_2_1().pk),
         None,
+        None,
+    ),
+    "plan-without-outcomes": ("staff", lambda: shaped_plan().url_in("merton"), None, None),
+    "action-under-a-priority": (
+        "staff",
+        lambda: merton("actions:create_in_priority", shaped_priority_pk),
+        "Add an action",
+        None,
+    ),
+    "core-activity-form": (
+        "staff",
+        lambda: merton("actions:core_create", lambda: shaped_plan().pk),
+        "Add a core activity",
         None,
     ),
     "settings": ("staff", lambda: merton("plans:settings"), "MSCP settings", None),
