@@ -191,7 +191,7 @@ def action_row(
     overdue = '<br><span class="app-overdue">Overdue</span>' if action.overdue else ""
     if ctx.can_edit and action.has_no_due_date:
         overdue += "<br>" + link(
-            ctx.links("actions:edit", action.pk) + "#id_timeframe",
+            ctx.links("actions:edit", action.pk) + "#id_due_date_set",
             "No due date: add one",
             f" for action {action.number}",
         )

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import ProgressUpdate
+from actions.models import Action, ProgressUpdate
 from plans.history import acting_as
 from plans.models import Plan
-from plans.staff_writes import save_if_current, soft_delete
+from plans.staff_writes import save_if_current, soft_delete, unstated_outcome
 from reporting.cells import sheet_text
 from reporting.plan_builder import (
     ACTION_FIELDS,
@@ -41,7 +41,7 @@ from reporting.plan_builder import (
     PlanBuilder,
     plan_shape,
 )
-from reporting.plan_sheet import PlanTree
+from reporting.plan_sheet import NARRATIVE_PARTS, PlanTree, core_activities_of
 
 FIELD_LABELS = {
     "number": "Number",
@@ -76,7 +76,13 @@ def name(kind: str, number: str, text: str) -> str:
     return f"{kind} “{excerpt(text, 40)}”" if text else f"an unnumbered {kind}"
 
 
-PLURALS = {"priority": "priorities", "progress update": "progress updates", "order": "lists"}
+PLURALS = {
+    "priority": "priorities",
+    "progress update": "progress updates",
+    "order": "lists",
+    "core activity": "core activities",
+    "part of the narrative": "parts of the narrative",
+}
 ADJECTIVES = {
     "add": "new",
     "change": "changed",
@@ -84,7 +90,16 @@ ADJECTIVES = {
     "rate": "new",
     "reorder": "reordered",
 }
-KIND_ORDER = ["priority", "outcome", "action", "step", "progress update", "order"]
+KIND_ORDER = [
+    "part of the narrative",
+    "core activity",
+    "priority",
+    "outcome",
+    "action",
+    "step",
+    "progress update",
+    "order",
+]
 
 
 @dataclass
@@ -145,6 +160,7 @@ class PlanImport:
         tree = self.tree
         pair(tree.priorities, self.data.get("priorities", []), ["number", "title"])
         pair(tree.all_outcomes(), self.outcome_nodes, ["number", "text"])
+        self.match_unstated_outcomes()
         existing_actions = [a for o in tree.all_outcomes() for a in tree.actions.get(o.pk, [])]
         action_nodes = [a for o in self.outcome_nodes for a in o["actions"]]
         pair(existing_actions, action_nodes, ["number", "text"])
@@ -160,6 +176,25 @@ class PlanImport:
                 if step_node.get("existing") is None and free:
                     step_node["existing"] = free.popleft()
                     step_node["existing"]._matched = True
+
+    def match_unstated_outcomes(self) -> None:
+        """An outcome with neither number nor text (a plan without outcomes) matches the
+        unstated outcome of the same priority: pair() matches by words, and it has none."""
+        sections = [(None, self.data.get("outcomes", []))]
+        sections += [(p, p["outcomes"]) for p in self.data.get("priorities", [])]
+        for priority_node, nodes in sections:
+            existing = priority_node.get("existing") if priority_node else None
+            if priority_node is not None and existing is None:
+                continue
+            holders = deque(
+                outcome
+                for outcome in self.tree.outcomes.get(existing.pk if existing else None, [])
+                if not outcome.is_stated and not getattr(outcome, "_matched", False)
+            )
+            for node in nodes:
+                if holders and node.get("existing") is None and not node["number"] + node["text"]:
+                    node["existing"] = holders.popleft()
+                    node["existing"]._matched = True
 
     # Describing ---------------------------------------------------------------------------
 
@@ -192,6 +227,38 @@ class PlanImport:
         for outcome in self.outcome_nodes:
             self.describe_actions(outcome)
         self.describe_deletions()
+        if "narrative" in self.data:
+            self.describe_narrative()
+
+    def describe_narrative(self) -> None:
+        """The plan's texts and core activities, from the Narrative sheet (if the file has
+        one: without it, they stay as they are)."""
+        for key, title in NARRATIVE_PARTS.items():
+            before = getattr(self.plan, key) if self.plan else ""
+            after = self.data["narrative"][key]
+            if not same(before, after):
+                verb = "change" if before else "add"
+                fields = [(title, before, after)]
+                self.add(None, verb, "part of the narrative", title, fields=fields)
+        existing = core_activities_of(self.plan) if self.plan else []
+        nodes = self.data["core_activities"]
+        pair(existing, nodes, ["text"])
+        free = deque(a for a in existing if not getattr(a, "_matched", False))
+        for node in nodes:  # what is left pairs in order: an edited activity is changed
+            if node.get("existing") is None and free:
+                node["existing"] = free.popleft()
+                node["existing"]._matched = True
+        self.core_unmatched = [a for a in existing if not getattr(a, "_matched", False)]
+        for node in nodes:
+            obj, what = node.get("existing"), f"core activity “{excerpt(node['text'], 40)}”"
+            if obj is None:
+                self.add(node["row"], "add", "core activity", what, excerpt(node["text"]))
+            elif fields := self.field_changes(obj, node, ["text", "lead", "timeframe"]):
+                self.add(node["row"], "change", "core activity", what, fields=fields)
+            self.describe_rating(node, obj, what)
+        for obj in self.core_unmatched:
+            what = f"core activity “{excerpt(obj.text, 40)}”"
+            self.add(None, "delete", "core activity", what, excerpt(obj.text))
 
     def describe_outcomes(self) -> None:
         """Outcomes are ordered across the plan: positions follow the plan page's order."""
@@ -246,22 +313,20 @@ class PlanImport:
                     )
                 if fields:
                     self.add(node["row"], "change", "action", what, fields=fields)
-            # A rating with its commentary, or commentary only (the rating kept as it is).
-            rating = node.get("rating") or ""
-            node["rate"] = bool(node.get("commentary")) and not (
-                obj is not None
-                and (not rating or (obj.current_rating_label or "").casefold() == rating.casefold())
-                and same(obj.current_commentary, node["commentary"])
-            )
-            if node["rate"]:
-                self.add(
-                    node["row"],
-                    "rate",
-                    "progress update",
-                    what,
-                    f"{rating or 'Commentary only'}: {excerpt(node['commentary'])}",
-                )
+            self.describe_rating(node, obj, what)
             self.describe_steps(node, what)
+
+    def describe_rating(self, node: dict, obj, what: str) -> None:
+        """A rating with its commentary, or commentary only (the rating kept as it is)."""
+        rating = node.get("rating") or ""
+        node["rate"] = bool(node.get("commentary")) and not (
+            obj is not None
+            and (not rating or (obj.current_rating_label or "").casefold() == rating.casefold())
+            and same(obj.current_commentary, node["commentary"])
+        )
+        if node["rate"]:
+            detail = f"{rating or 'Commentary only'}: {excerpt(node['commentary'])}"
+            self.add(node["row"], "rate", "progress update", what, detail)
 
     def describe_steps(self, action: dict, action_name: str) -> None:
         parent = action.get("existing")
@@ -310,7 +375,7 @@ class PlanImport:
                 what = name("priority", priority.number, priority.title)
                 self.add(None, "delete", "priority", what, excerpt(priority.title))
         for outcome in tree.all_outcomes():
-            if not getattr(outcome, "_matched", False):
+            if not getattr(outcome, "_matched", False) and outcome.pk not in tree.holding_core:
                 what = name("outcome", outcome.number, outcome.text)
                 self.add(None, "delete", "outcome", what, excerpt(outcome.text))
         for outcome in tree.all_outcomes():
@@ -387,7 +452,37 @@ class PlanImport:
                 for node in priority["outcomes"]:
                     self.write_outcome(node, priority["object"])
             self.delete_unmatched()
+            if "narrative" in self.data:
+                self.write_narrative(plan)
         return plan
+
+    def write_narrative(self, plan: Plan) -> None:
+        changed = [
+            key
+            for key in NARRATIVE_PARTS
+            if not same(getattr(plan, key), self.data["narrative"][key])
+        ]
+        if changed:
+            for key in changed:
+                setattr(plan, key, self.data["narrative"][key])
+            save_if_current(plan, plan.version)
+        holder = None
+        for position, node in enumerate(self.data["core_activities"], start=1):
+            if node.get("existing") is None and holder is None:
+                holder = unstated_outcome(plan)
+            activity = self.write_node(
+                node,
+                ["text", "lead", "timeframe"],
+                lead=True,
+                create=lambda n, position=position, holder=holder: self.builder.add_action(
+                    {**n, "kind": Action.Kind.CORE_ACTIVITY}, outcome=holder, position=position
+                ),
+            )
+            if node["rate"]:
+                self.record_update(activity, node)
+        when = timezone.now()
+        for activity in self.core_unmatched:
+            soft_delete(activity, when=when)
 
     def record_update(self, action, node: dict) -> None:
         """The row's progress update: its rating, or commentary only (the rating kept)."""

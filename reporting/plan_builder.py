@@ -110,6 +110,7 @@ class PlanBuilder:
         action = Action.objects.create(
             outcome=outcome,
             position=position,
+            kind=data.get("kind") or Action.Kind.ACTION,
             **{key: data.get(key) or "" for key in ACTION_FIELDS},
         )
         action.themes.set([self.themes[code] for code in data.get("themes", [])])

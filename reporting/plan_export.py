@@ -10,7 +10,16 @@ from openpyxl.utils import get_column_letter
 from plans.models import Plan
 from reporting.cells import new_workbook, set_text, sheet_text, workbook_bytes
 from reporting.plan_builder import FIXTURES_DIR
-from reporting.plan_sheet import COLUMNS, OPTIONAL_COLUMNS, data_rows, plan_data
+from reporting.plan_sheet import (
+    COLUMNS,
+    NARRATIVE_COLUMNS,
+    NARRATIVE_SHEET,
+    OPTIONAL_COLUMNS,
+    data_rows,
+    narrative_data,
+    narrative_rows,
+    plan_data,
+)
 from reporting.uploads import MAX_UPLOAD_BYTES, PLAN_SHEET, megabytes
 
 # Writing workbooks --------------------------------------------------------------------
@@ -51,6 +60,8 @@ def plan_workbook(plan: Plan) -> bytes:
     """The plan in the layout, as an xlsx file that plan import reads back unchanged."""
     workbook, worksheet = new_workbook(plan.full_title, PLAN_SHEET)
     write_plan_sheet(worksheet, data_rows(plan_data(plan)))
+    narrative = workbook.create_sheet(NARRATIVE_SHEET)
+    write_plan_sheet(narrative, narrative_rows(narrative_data(plan)), NARRATIVE_COLUMNS)
     return workbook_bytes(workbook)
 
 
@@ -85,6 +96,7 @@ def template_workbook(partnership) -> bytes:
             cell.alignment = WRAP
     instructions["A1"].font = Font(bold=True, size=14)
     write_plan_sheet(workbook.create_sheet(PLAN_SHEET), [])
+    write_plan_sheet(workbook.create_sheet(NARRATIVE_SHEET), narrative_rows({}), NARRATIVE_COLUMNS)
     write_plan_sheet(workbook.create_sheet("Example"), data_rows(example_data()))
     return workbook_bytes(workbook)
 
@@ -120,10 +132,20 @@ def instruction_lines(partnership) -> list[list[str]]:
             f"{megabytes(MAX_UPLOAD_BYTES)}, and upload it. You see every change before "
             "anything is saved.",
         ],
-        ["8.", "The Example sheet shows a few rows of a real plan. It is not imported."],
+        [
+            "8.",
+            "The Narrative sheet holds the plan's introduction, notes and appendices (a row "
+            "each, in the Text column) and its core activities: standing business outside "
+            "the numbered priorities, a row each with its lead and timeframe. Leave it out "
+            "(or delete the sheet) to keep the plan's narrative as it is.",
+        ],
+        ["9.", "The Example sheet shows a few rows of a real plan. It is not imported."],
         [],
         ["Column", "What goes in it"],
         *[[column.title, column.hint] for column in COLUMNS + OPTIONAL_COLUMNS],
+        [],
+        ["Narrative sheet", "What goes in it"],
+        *[[column.title, column.hint] for column in NARRATIVE_COLUMNS],
         [],
         [
             "Theme codes",

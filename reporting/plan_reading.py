@@ -12,6 +12,9 @@ from reporting.plan_sheet import (
     ACTION_ROW_KEYS,
     COLUMN_BY_KEY,
     COLUMNS,
+    CORE_ACTIVITY,
+    NARRATIVE_COLUMNS,
+    NARRATIVE_PARTS,
     OPTIONAL_COLUMNS,
     OVERARCHING,
 )
@@ -83,6 +86,83 @@ def read_plan(sheet: Sheet, partnership) -> tuple[dict, list[RowError]]:
     columns, errors = match_header(sheet.header, sheet.rows)
     if errors:
         return {}, errors
+    data, errors = read_rows(sheet, columns, partnership)
+    if sheet.narrative is not None:
+        errors += read_narrative(sheet.narrative, partnership, data)
+    return data, errors
+
+
+def read_narrative(sheet: Sheet, partnership, data: dict) -> list[RowError]:
+    """The Narrative sheet into data["narrative"] (the plan's texts) and
+    data["core_activities"]; its errors say which sheet they are on."""
+
+    def error(row, column, message):
+        where = f"{column} (Narrative sheet)" if column else "Narrative sheet"
+        return RowError(row, where, message)
+
+    known = {normalise_title(c.title): c.key for c in NARRATIVE_COLUMNS}
+    columns, errors = {}, []
+    for index, title in enumerate(sheet.header):
+        key = known.get(normalise_title(title))
+        if key is not None:
+            columns[key] = index
+        elif title:
+            errors.append(error(1, None, f"there is no column called '{title}' in this layout"))
+    for key in ("part", "text"):
+        if key not in columns:
+            title = next(c.title for c in NARRATIVE_COLUMNS if c.key == key)
+            errors.append(error(1, None, f"the column '{title}' is missing"))
+    if errors:
+        return errors
+    ratings = {r.label.casefold(): r.label for r in partnership.ratings.live()}
+    parts = {title.casefold(): key for key, title in NARRATIVE_PARTS.items()}
+    narrative = {key: "" for key in NARRATIVE_PARTS}
+    activities = []
+    for number, cells, formulas in sheet.rows:
+        row = {}
+        for key, index in columns.items():
+            if index in formulas:
+                errors.append(error(number, key.capitalize(), "a formula, not text"))
+            row[key] = sheet_text(unescape(cells[index] if index < len(cells) else ""))
+        part = row["part"].casefold()
+        if part in parts:
+            key = parts[part]
+            if narrative[key]:
+                errors.append(
+                    error(number, "Part", f"{NARRATIVE_PARTS[key]} appears twice: write it once")
+                )
+            narrative[key] = row["text"]
+        elif part == CORE_ACTIVITY.casefold():
+            if not row["text"]:
+                errors.append(error(number, "Text", "write what the core activity is"))
+                continue
+            label = row.get("rating", "")
+            if label and label.casefold() not in ratings:
+                known_ratings = ", ".join(ratings.values()) or "none yet"
+                errors.append(
+                    error(number, "Rating", f"there is no rating '{label}' ({known_ratings})")
+                )
+                continue
+            if label and not row.get("commentary"):
+                errors.append(error(number, "Commentary", "write a line to go with the rating"))
+                continue
+            activity = {key: row.get(key, "") for key in ("text", "lead", "timeframe")}
+            activity |= {"rating": ratings.get(label.casefold(), "") if label else ""}
+            activities.append({**activity, "commentary": row.get("commentary", ""), "row": number})
+        else:
+            errors.append(
+                error(
+                    number,
+                    "Part",
+                    f"'{row['part']}' is not a part of a plan's narrative: write Introduction, "
+                    "Notes, Appendices or Core activity",
+                )
+            )
+    data["narrative"], data["core_activities"] = narrative, activities
+    return errors
+
+
+def read_rows(sheet: Sheet, columns: dict, partnership) -> tuple[dict, list[RowError]]:
     reader = PlanReader(partnership, with_ratings="rating" in columns)
     for number, cells, formulas in sheet.rows:
         values = {}

@@ -156,6 +156,11 @@ class PlanTree:
             Prefetch("themes", queryset=live_themes, to_attr="themes_live")
         ):
             actions[action.outcome_id].append(action)
+        # An unstated outcome holding only core activities is not part of the Plan sheet.
+        for key, group in outcomes.items():
+            outcomes[key] = [
+                o for o in group if o.is_stated or actions.get(o.pk) or o.pk not in holding_core
+            ]
         action_ids = {a.pk for group in actions.values() for a in group}
         steps = defaultdict(list)
         for step in live(Step.objects.filter(action__in=action_ids)):
@@ -279,3 +284,55 @@ def outcome_entries(outcome: dict) -> list[dict]:
                 }
             )
     return entries
+
+
+# The plan's narrative: a sheet of its own ------------------------------------------------
+#
+#     Part | Text | Lead | Timeframe | Rating | Commentary
+#
+# One row each for the plan's Introduction, Notes and Appendices (Text only), and one row
+# for each core activity (standing business outside the numbered priorities), with its lead,
+# timeframe and, optionally, a rating and commentary as on the Plan sheet.
+
+NARRATIVE_SHEET = "Narrative"
+NARRATIVE_PARTS = {"introduction": "Introduction", "notes": "Notes", "appendices": "Appendices"}
+CORE_ACTIVITY = "Core activity"
+NARRATIVE_COLUMNS = [
+    Column("part", "Part", 16, "Introduction, Notes, Appendices or Core activity."),
+    Column("text", "Text", 80, "The introduction, notes or appendices, or the core activity."),
+    Column("lead", "Lead", 25, "A core activity's lead, as written."),
+    Column("timeframe", "Timeframe", 18, "A core activity's timeframe, as written."),
+    Column("rating", "Rating", 12, "Optional: a core activity's rating."),
+    Column("commentary", "Commentary", 40, "Optional: a core activity's commentary."),
+]
+
+
+def core_activities_of(plan: Plan) -> list:
+    return list(
+        Action.objects.live()
+        .filter(outcome__plan=plan, outcome__deleted_at__isnull=True)
+        .filter(kind=Action.Kind.CORE_ACTIVITY)
+        .with_latest_update()
+        .order_by("position", "pk")
+    )
+
+
+def narrative_data(plan: Plan) -> dict:
+    """The plan's narrative texts and core activities, in the data schema."""
+    return {
+        "narrative": {key: getattr(plan, key) for key in NARRATIVE_PARTS},
+        "core_activities": [
+            {"text": a.text, "lead": a.lead, "timeframe": a.timeframe}
+            for a in core_activities_of(plan)
+        ],
+    }
+
+
+def narrative_rows(data: dict) -> list[dict]:
+    rows = [
+        {"part": title, "text": data.get("narrative", {}).get(key) or ""}
+        for key, title in NARRATIVE_PARTS.items()
+    ]
+    for activity in data.get("core_activities", []):
+        rows.append({"part": CORE_ACTIVITY, **activity})
+    return rows

@@ -35,6 +35,7 @@ MAX_COLUMNS = 50
 # holds about 300,000 characters.
 MAX_TEXT_CHARS = 2_000_000
 PLAN_SHEET = "Plan"
+NARRATIVE_SHEET = "Narrative"  # optional: the plan's introduction, notes and core activities
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other old Office files
 
@@ -56,13 +57,22 @@ class Sheet:
 
     header: list[str]
     rows: list[list] = field(default_factory=list)
+    # A workbook's Narrative sheet, if it has one (reporting.plan_sheet): None leaves the
+    # plan's narrative as it is.
+    narrative: "Sheet | None" = None
 
     def as_json(self) -> dict:
-        return {"header": self.header, "rows": self.rows}
+        narrative = self.narrative.as_json() if self.narrative else None
+        return {"header": self.header, "rows": self.rows, "narrative": narrative}
 
     @classmethod
     def from_json(cls, data: dict) -> "Sheet":
-        return cls(header=list(data["header"]), rows=[list(row) for row in data["rows"]])
+        narrative = data.get("narrative")
+        return cls(
+            header=list(data["header"]),
+            rows=[list(row) for row in data["rows"]],
+            narrative=cls.from_json(narrative) if narrative else None,
+        )
 
 
 def megabytes(size: int) -> str:
@@ -128,14 +138,12 @@ def read_xlsx(content: bytes) -> Sheet:
     try:
         names = {name.strip().casefold(): name for name in workbook.sheetnames}
         name = names.get(PLAN_SHEET.casefold(), workbook.sheetnames[0])
-        worksheet = workbook[name]
-        return collect(
-            (
-                [cell_text(cell.value) for cell in row],
-                [i for i, cell in enumerate(row) if getattr(cell, "data_type", None) == "f"],
-            )
-            for row in worksheet.iter_rows()
-        )
+        sheet = collect(worksheet_rows(workbook[name]))
+        narrative = names.get(NARRATIVE_SHEET.casefold())
+        if narrative is not None and narrative != name:
+            # Bounded as the Plan sheet is (rows and text), by collect.
+            sheet.narrative = collect(worksheet_rows(workbook[narrative]), empty_ok=True)
+        return sheet
     except UploadError:
         raise
     except Exception as error:  # noqa: BLE001
@@ -145,6 +153,17 @@ def read_xlsx(content: bytes) -> Sheet:
         ) from error
     finally:
         workbook.close()
+
+
+def worksheet_rows(worksheet):
+    """(cells as text, indexes of the cells that are formulas) for each row of a worksheet."""
+    return (
+        (
+            [cell_text(cell.value) for cell in row],
+            [i for i, cell in enumerate(row) if getattr(cell, "data_type", None) == "f"],
+        )
+        for row in worksheet.iter_rows()
+    )
 
 
 def read_csv(content: bytes) -> Sheet:
@@ -172,8 +191,9 @@ def read_csv(content: bytes) -> Sheet:
     )
 
 
-def collect(rows) -> Sheet:
-    """A Sheet from (cells, formula indexes) per spreadsheet row, the first being the header."""
+def collect(rows, *, empty_ok: bool = False) -> Sheet | None:
+    """A Sheet from (cells, formula indexes) per spreadsheet row, the first being the header.
+    empty_ok: a sheet with nothing in it is None rather than an error."""
     sheet = None
     total_chars = 0
     for number, (cells, formulas) in enumerate(rows, start=1):
@@ -185,6 +205,8 @@ def collect(rows) -> Sheet:
                 )
             cells = cells[:MAX_COLUMNS]
         if sheet is None:
+            if empty_ok and not any(c.strip() for c in cells):
+                continue  # an optional sheet may start lower down, or be empty
             if not any(c.strip() for c in cells):
                 raise UploadError(
                     "The first row is blank: it must hold the column names (Priority number, "
@@ -201,6 +223,8 @@ def collect(rows) -> Sheet:
                 "take: split the plan into smaller files."
             )
         sheet.rows.append([number, cells, formulas])
+    if empty_ok:
+        return sheet
     if sheet is None:
         raise UploadError("The file is empty.")
     if not sheet.rows:

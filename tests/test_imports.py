@@ -277,7 +277,10 @@ def test_template_downloads_and_opens(client_for):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="merton-plan-template.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Instructions", "Plan", "Example"]
+    assert workbook.sheetnames == ["Instructions", "Plan", "Narrative", "Example"]
+    assert [c.value for c in workbook["Narrative"][1]] == [
+        "Part", "Text", "Lead", "Timeframe", "Rating", "Commentary"
+    ]  # fmt: skip
     assert [c.value for c in workbook["Plan"][1]] == HEADER
     assert workbook["Plan"].max_row == 1 and workbook["Plan"].freeze_panes == "A2"
     instructions = " ".join(
@@ -351,7 +354,14 @@ def test_the_export_holds_each_seed_plan_completely(demo, db, path):
     assert plan_data(plan) == from_fixture(seed)
     data, errors = read_plan(read_upload(plan_workbook(plan)), plan.group.partnership)
     assert errors == []
+    # The Narrative sheet carries the plan's introduction (the seeds have no core activities).
+    narrative = {key: data.pop(key) for key in ("narrative", "core_activities")}
     assert without_rows(data) == from_fixture(seed)
+    intro = seed.get("introduction") or ""
+    assert narrative == {
+        "narrative": {"introduction": intro, "notes": "", "appendices": ""},
+        "core_activities": [],
+    }
 
 
 def links(obj) -> tuple:

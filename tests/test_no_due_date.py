@@ -22,7 +22,7 @@ def undated(personas):
 def test_staff_see_it_on_the_plan_and_action_pages(client_for, undated):
     staff = client_for("staff")
     plan_page = staff.get(url("plans:plan", ess_plan().pk)).content.decode()
-    edit = url("actions:edit", undated.pk) + "#id_timeframe"
+    edit = url("actions:edit", undated.pk) + "#id_due_date_set"
     assert f'href="{edit}">{FLAG}' in plan_page
     assert FLAG in staff.get(url("actions:detail", undated.pk)).content.decode()
 
@@ -58,3 +58,20 @@ def test_an_empty_timeframe_is_not_flagged(client_for, personas):
     action.timeframe = ""
     action.save()
     assert FLAG not in client_for("staff").get(url("actions:detail", action.pk)).content.decode()
+
+
+def test_a_due_date_set_by_hand_overrides_the_timeframe(client_for, undated):
+    staff = client_for("staff")
+    response = post_form(staff, url("actions:edit", undated.pk), due_date_set="2025-02-28")
+    assert response.status_code == 302
+    undated.refresh_from_db()
+    assert (undated.timeframe, str(undated.due_date)) == (
+        "As and when the panel meets",
+        "2025-02-28",
+    )
+    page = staff.get(url("actions:detail", undated.pk)).content.decode()
+    assert FLAG not in page and "Due 28 February 2025 (set by hand)." in page
+    # Cleared, the timeframe rules again (and gives no date).
+    post_form(staff, url("actions:edit", undated.pk), due_date_set="")
+    undated.refresh_from_db()
+    assert undated.due_date is None

@@ -306,3 +306,86 @@ def test_articles():
     assert with_article("impact") == "an impact"
     assert with_article("strategic priority") == "a strategic priority"
     assert Priority(title="x").overarching is False
+
+
+# The Narrative sheet ----------------------------------------------------------------------
+
+NARRATIVE_HEADER = ["Part", "Text", "Lead", "Timeframe", "Rating", "Commentary"]
+NARRATIVE = [
+    ["Introduction", "How partners keep Riverton's children safe.", "", "", "", ""],
+    ["Notes", "Reviewed quarterly.", "", "", "", ""],
+    ["Appendices", "A. Glossary", "", "", "", ""],
+    ["Core activity", "Multi-agency case audit", "Audit subgroup", "Quarterly", "On track",
+     "Two audits done."],
+    ["Core activity", "Learning from reviews", "Learning subgroup", "Ongoing", "",
+     "Briefing being written."],
+]  # fmt: skip
+
+
+def with_narrative(rows, narrative=NARRATIVE) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(xlsx(rows, header=[*HEADER, "Rating", "Commentary"])))
+    sheet = book.create_sheet("Narrative")
+    sheet.append(NARRATIVE_HEADER)
+    for cells in narrative:
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_narrative_sheet_brings_the_plans_texts_and_core_activities(client_for):
+    client = client_for("staff")
+    fields = new_plan_fields(title="Riverton Children's Plan", period="2026-27")
+    preview, _ = preview_and_confirm(client, upload(client, with_narrative(SHAPED_PLAN), **fields))
+    summary = " ".join(preview.context["summary"])
+    assert "3 new parts of the narrative" in summary and "2 new core activities" in summary
+    plan = Plan.objects.get(title="Riverton Children's Plan")
+    assert (plan.introduction, plan.notes, plan.appendices) == (
+        "How partners keep Riverton's children safe.",
+        "Reviewed quarterly.",
+        "A. Glossary",
+    )
+    core = Action.objects.filter(outcome__plan=plan, kind=Action.Kind.CORE_ACTIVITY)
+    assert [(a.text, a.lead, a.timeframe) for a in core.order_by("position")] == [
+        ("Multi-agency case audit", "Audit subgroup", "Quarterly"),
+        ("Learning from reviews", "Learning subgroup", "Ongoing"),
+    ]
+    updates = ProgressUpdate.objects.filter(action__in=core).order_by("action__position")
+    assert [(u.rating and u.rating.label, u.rating_kept) for u in updates] == [
+        ("On track", False),
+        (None, True),
+    ]
+    # Its own export, imported again, changes nothing: narrative, core activities, and the
+    # actions straight under their priorities (their unstated outcomes matched, not remade).
+    from reporting.plan_export import plan_workbook
+
+    response = upload(client, plan_workbook(plan), mode="replace", plan=plan.pk)
+    preview = client.get(response["Location"])
+    assert preview.context["changes"] == []
+    # A core activity left out of the sheet is deleted, after the preview says so.
+    narrative = [row for row in NARRATIVE if row[1] != "Learning from reviews"]
+    response = upload(client, with_narrative(SHAPED_PLAN, narrative), mode="replace", plan=plan.pk)
+    preview, _ = preview_and_confirm(client, response)
+    assert "1 deleted core activity" in " ".join(preview.context["summary"])
+    assert core.live().count() == 1
+
+
+def test_a_narrative_sheets_mistakes_are_named_with_their_sheet(client_for):
+    client = client_for("staff")
+    narrative = [
+        ["Foreword", "Hello", "", "", "", ""],
+        ["Core activity", "Audit", "", "", "Purple", "x"],
+        ["Core activity", "", "Someone", "", "", ""],
+        ["Notes", "One", "", "", "", ""],
+        ["Notes", "Two", "", "", "", ""],
+    ]
+    response = upload(client, with_narrative(SHAPED_PLAN, narrative), **new_plan_fields())
+    assert response.status_code == 200
+    found = list(response.context["form"].problems)
+    assert "Row 2, Part (Narrative sheet): 'Foreword' is not a part of a plan's narrative: " \
+           "write Introduction, Notes, Appendices or Core activity" in found  # fmt: skip
+    assert any(line.startswith("Row 3, Rating (Narrative sheet): there is no rating 'Purple'")
+               for line in found)  # fmt: skip
+    assert "Row 4, Text (Narrative sheet): write what the core activity is" in found
+    assert "Row 6, Part (Narrative sheet): Notes appears twice: write it once" in found
+    assert not Plan.objects.filter(title="Imported plan").exists()

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Risk, Step
-from front.forms.base import EditForm, GovukForm, IdsInRange, PastDayField
+from front.forms.base import DayField, EditForm, GovukForm, IdsInRange, PastDayField
 from plans.models import RagRating, Theme
 
 
@@ -123,12 +123,22 @@ class ActionForm(EditForm):
 
     class Meta:
         model = Action
-        fields = ["number", "text", "themes", "lead", "timeframe", "outcome_measures", "note"]
+        fields = [
+            "number",
+            "text",
+            "themes",
+            "lead",
+            "timeframe",
+            "due_date_set",
+            "outcome_measures",
+            "note",
+        ]
         labels = {
             "number": "Number (optional)",
             "text": "What we will do",
             "lead": "Lead (optional)",
             "timeframe": "Timeframe (optional)",
+            "due_date_set": "Due date (optional)",
             "outcome_measures": "How will we know it has made a difference? (optional)",
             "note": "Note (optional)",
         }
@@ -137,9 +147,15 @@ class ActionForm(EditForm):
             "text": "Leave blank if the action is written in parts: add them as steps.",
             "lead": LEAD_HINT,
             "timeframe": TIMEFRAME_HINT,
+            "due_date_set": (
+                "Only if the timeframe gives no date, or the wrong one: this date is used "
+                "instead, for overdue and reminders. The timeframe is kept as written."
+            ),
             "outcome_measures": "",
             "note": "For example, what was done to text that was corrupted in the source.",
         }
+        field_classes = {"due_date_set": DayField}
+        error_messages = {"due_date_set": {"invalid": "Enter a real date"}}
         widgets = {
             "number": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
             "text": forms.Textarea(attrs={"rows": 4}),

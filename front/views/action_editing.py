@@ -133,7 +133,7 @@ def no_date_note(action) -> str:
         return ""
     return (
         " Its timeframe gives no due date, so it can never show as overdue: add a month or a "
-        "date to it (for example “by March 2025”) if it has one."
+        "date to it (for example “by March 2025”), or set its due date, if it has one."
     )
 
 
