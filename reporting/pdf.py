@@ -87,8 +87,8 @@ class Cells:
 
     number: str
     text: str  # the action's text and its steps, one per line (after the number)
-    summary: str  # number, short text, plan and lead, for the exception and changes tables
-    brief: str  # number, shorter text and plan, for the list of actions not updated
+    summary: str  # number, text, plan and lead, for the exception and changes tables
+    brief: str  # number, text and plan, for the list of actions not updated
     where: str  # the plan, short: its group's short name and period
     themes: str
     lead: str
@@ -148,8 +148,8 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
     action, update = line.action, line.update
     parts = [action.text]
     parts += [step_text(step) for step in action.live_steps]
-    summary = Truncator(action.summary).words(20)
-    brief = Truncator(action.summary).words(10)
+    # Never cut: a board reads the whole action in every list (only the contents shorten).
+    summary = brief = action.summary
     where = " · ".join(
         filter(None, [f"{plan.group.short_name} {plan.period}", placing(action, plan)])
     )
@@ -194,13 +194,14 @@ class PlanColumns:
 
     @property
     def widths(self) -> list[int]:
-        widths = {"outcome": 13, "action": 32, "themes": 5, "lead": 10, "timeframe": 8}
-        widths |= {"rating": 8, "measures": 14, "commentary": 24}
+        if self.themes:
+            widths = {"outcome": 13, "action": 32, "themes": 5, "lead": 10, "timeframe": 8}
+        else:
+            widths = {"outcome": 14, "action": 33, "lead": 12, "timeframe": 9}
+        widths |= {"rating": 8, "measures": 0, "commentary": 24}
         if self.measures:  # room for the measures: from the action and the commentary
-            widths |= {"action": 26, "commentary": 18}
-        if not self.themes:
-            widths["lead"] += widths.pop("themes")
-        if not self.measures:
+            widths |= {"action": widths["action"] - 6, "measures": 14, "commentary": 16}
+        else:
             del widths["measures"]
         if not self.outcome:
             widths["action"] += widths.pop("outcome")

@@ -389,3 +389,17 @@ def test_a_narrative_sheets_mistakes_are_named_with_their_sheet(client_for):
     assert "Row 4, Text (Narrative sheet): write what the core activity is" in found
     assert "Row 6, Part (Narrative sheet): Notes appears twice: write it once" in found
     assert not Plan.objects.filter(title="Imported plan").exists()
+
+
+def test_no_list_in_the_pack_cuts_an_actions_words(shaped):
+    """The exception report and the not-updated list print an action's whole text: a
+    board member reads it there, not "…"."""
+    _, plan = shaped
+    action = Action.objects.get(outcome__plan=plan, number="1.2")
+    action.text = " ".join(["Train every school nurse in the borough in the new pathway"] * 6)
+    action.save()
+    ProgressUpdate.objects.create(action=action, rating=rating("Overdue"), commentary="Late")
+    pack, _ = plan_pack(plan, timezone.localdate())
+    text = squeeze(pdf_text(render_pack_pdf(pack)))
+    assert text.count(squeeze(action.text)) >= 2  # the plan's table and the exception report
+    assert "…" not in text
