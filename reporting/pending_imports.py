@@ -116,6 +116,8 @@ def prepare(pending: PendingImport, partnership, plan: Plan | None) -> Prepared:
                 "title": pending.new_plan["title"],
                 "period": pending.new_plan["period"],
                 "status": Plan.Status.DRAFT,
+                # A Word plan's own names for its levels, from its headings.
+                **pending.sheet.about.get("labels", {}),
             }
     if errors:
         return Prepared(errors)

@@ -60,10 +60,17 @@ class Sheet:
     # A workbook's Narrative sheet, if it has one (reporting.plan_sheet): None leaves the
     # plan's narrative as it is.
     narrative: "Sheet | None" = None
+    # What a Word plan says of itself (reporting.word_plans): its labels and rating key.
+    about: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         narrative = self.narrative.as_json() if self.narrative else None
-        return {"header": self.header, "rows": self.rows, "narrative": narrative}
+        return {
+            "header": self.header,
+            "rows": self.rows,
+            "narrative": narrative,
+            "about": self.about,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Sheet":
@@ -72,6 +79,7 @@ class Sheet:
             header=list(data["header"]),
             rows=[list(row) for row in data["rows"]],
             narrative=cls.from_json(narrative) if narrative else None,
+            about=dict(data.get("about") or {}),
         )
 
 
@@ -99,29 +107,38 @@ def read_upload(content: bytes) -> Sheet:
 
 
 NOT_A_SPREADSHEET = "The file is not an Excel workbook (.xlsx) or a CSV file."
+NOT_A_PLAN_FILE = (
+    "The file is not an Excel workbook (.xlsx), a CSV file or a Word document (.docx)."
+)
 
 
-def check_zip(content: bytes) -> None:
-    """Refuse a zip that is not a workbook, or that would unpack too large, before opening it."""
+def check_zip(
+    content: bytes,
+    *,
+    required=("[Content_Types].xml", "xl/workbook.xml"),
+    noun: str = "workbook",
+) -> None:
+    """Refuse a zip that is not a workbook (or the noun given, by its required parts), or
+    that would unpack too large, before opening it."""
+    not_it = NOT_A_SPREADSHEET if noun == "workbook" else NOT_A_PLAN_FILE
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise UploadError(NOT_A_SPREADSHEET) from error
+        raise UploadError(not_it) from error
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UploadError(
-            f"The workbook has {len(entries)} parts, more than a spreadsheet has: it cannot "
-            "be read safely."
+            f"The {noun} has {len(entries)} parts, more than a plan has: it cannot be read safely."
         )
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES:
         raise UploadError(
-            f"The workbook unpacks to more than {megabytes(MAX_UNPACKED_BYTES)}, far more than "
+            f"The {noun} unpacks to more than {megabytes(MAX_UNPACKED_BYTES)}, far more than "
             "a plan needs: it cannot be read safely."
         )
     names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise UploadError(NOT_A_SPREADSHEET)
+    if not set(required) <= names:
+        raise UploadError(not_it)
 
 
 def read_xlsx(content: bytes) -> Sheet:

@@ -193,7 +193,7 @@ def test_the_pdf_reads_like_the_plan(shaped):
     )
     plan.introduction = "This plan sets out how partners will keep Riverton's children safe."
     plan.notes = "Reviewed by the board each quarter."
-    plan.transcription_note = ""
+    plan.issued_under = "Riverton Local Safeguarding Children Board"
     plan.note = "Transcribed from the 2026 Word file."
     plan.save()
     pack, _ = plan_pack(plan, timezone.localdate())
@@ -208,6 +208,7 @@ def test_the_pdf_reads_like_the_plan(shaped):
         "How we will know",
         "More families offered early help",
         "Mapping started with schools.",
+        "Issued by Riverton Local Safeguarding Children Board",
     ]:
         assert squeeze(words) in text, words
     assert "(continued)" not in text

@@ -6,6 +6,7 @@ from front.forms.base import GovukForm, partnership_groups
 from plans.models import Plan
 from reporting.plan_reading import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES, UploadError, megabytes, read_upload
+from reporting.word_plans import is_word_document, read_word_plan, theme_codes
 
 NEW = "new"
 REPLACE = "replace"
@@ -20,14 +21,14 @@ def too_big_message() -> str:
 
 class ImportForm(GovukForm, forms.Form):
     file = forms.FileField(
-        label="Spreadsheet",
-        help_text=f"An Excel workbook (.xlsx) or a CSV file in the layout of the template, at "
-        f"most {megabytes(MAX_UPLOAD_BYTES)}.",
+        label="Plan file",
+        help_text=f"An Excel workbook (.xlsx) or a CSV file in the layout of the template, or "
+        f"the plan as it is kept in Word (.docx): at most {megabytes(MAX_UPLOAD_BYTES)}.",
         widget=forms.FileInput(attrs={"class": "govuk-file-upload"}),
         error_messages={
-            "required": "Choose the spreadsheet to import",
+            "required": "Choose the plan file to import",
             "empty": "The file is empty.",
-            "invalid": "Choose the spreadsheet to import",
+            "invalid": "Choose the plan file to import",
         },
     )
     mode = forms.ChoiceField(
@@ -83,8 +84,13 @@ class ImportForm(GovukForm, forms.Form):
         upload = self.cleaned_data["file"]
         if getattr(upload, "too_big", False) or upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(too_big_message())
+        content = upload.read()
         try:
-            self.sheet = read_upload(upload.read())
+            if is_word_document(content) or upload.name.lower().endswith((".doc", ".docx")):
+                themes = theme_codes(self.partnership)
+                self.sheet = read_word_plan(content, themes).sheet
+            else:
+                self.sheet = read_upload(content)
         except UploadError as error:
             raise forms.ValidationError(error.message) from error
         return upload
@@ -111,6 +117,6 @@ class ImportForm(GovukForm, forms.Form):
                 self.add_error(
                     "file",
                     f"The file has {count} problem{'s' if count != 1 else ''}, listed below: "
-                    "nothing has been imported. Correct the spreadsheet and upload it again.",
+                    "nothing has been imported. Correct the file and upload it again.",
                 )
         return cleaned

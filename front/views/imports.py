@@ -249,6 +249,7 @@ def preview(request, slug, token):
             "new_plan": prepared.new_plan,
             "problems": [str(error) for error in prepared.errors],
             "warnings": [str(warning) for warning in prepared.warnings],
+            "about": pending.sheet.about,
             "changes": rows,
             "counts": counts,
             "summary": summary,

@@ -150,7 +150,7 @@ def agency():
 
 def upload_the_plan(page):
     """Staff upload the ESS plan's own export: the preview says nothing would change."""
-    page.get_by_label("Spreadsheet").set_input_files(
+    page.get_by_label("Plan file").set_input_files(
         {
             "name": "ess.xlsx",
             "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
