@@ -152,6 +152,7 @@ import_urls = [
     path("imports/template.xlsx", imports.template, name="template"),
     path("imports/new/", imports.start, name="start"),
     path("imports/<str:token>/", imports.preview, name="preview"),
+    path("imports/<str:token>/columns/", imports.map_columns, name="map_columns"),
     path("imports/<str:token>/confirm/", imports.confirm, name="confirm"),
 ]
 

@@ -30,6 +30,9 @@ class PendingImport:
     sheet: Sheet
     plan: int | None = None
     new_plan: dict | None = None  # group (pk), title, period
+    # A Word plan whose columns the user has still to name (word_plans.UnmappedTables, as
+    # JSON): until then, sheet is empty.
+    unmapped: dict | None = None
 
     def as_json(self) -> dict:
         return {
@@ -38,6 +41,7 @@ class PendingImport:
             "plan": self.plan,
             "new_plan": self.new_plan,
             "sheet": self.sheet.as_json(),
+            "unmapped": self.unmapped,
             "created": timezone.now().isoformat(),
         }
 
@@ -67,6 +71,7 @@ class PendingImport:
             sheet=Sheet.from_json(data["sheet"]),
             plan=data.get("plan"),
             new_plan=data.get("new_plan"),
+            unmapped=data.get("unmapped"),
         )
 
     def discard(self, session) -> None:

@@ -25,6 +25,7 @@ which refuses a DTD and so any entity, internal ("billion laughs") or external.
 """
 
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -54,6 +55,22 @@ HEADINGS = [
     ("commentary", ["progress", "update", "commentary", "comment"]),
 ]
 KEY_TITLES = {column.key: column.title for column in COLUMNS + OPTIONAL_COLUMNS}
+# What a column may hold, for the user to choose when the headings do not say.
+MAPPABLE = [
+    ("", "Not imported"),
+    ("priority", "Priority"),
+    ("outcome", "Outcome"),
+    ("action_number", "Action number"),
+    ("action", "Action"),
+    ("step", "Step (a row of its own, under its action)"),
+    ("themes", "Themes"),
+    ("lead", "Lead"),
+    ("timeframe", "Timeframe"),
+    ("rating", "Rating"),
+    ("commentary", "Progress commentary"),
+    ("evidence", "Evidence"),
+    ("outcome_measures", "Outcome measures"),
+]
 NUMBER_HEADINGS = {"ref", "ref.", "no", "no.", "number", "#", "ref no", "ref no."}
 RATING_WORDS = {"red", "amber", "green", "blue", "grey", "gray", "black", "white", "complete"}
 
@@ -136,24 +153,43 @@ def read_word_plan(content: bytes, themes: dict[str, str] | None = None) -> Word
 
     try:
         document = docx.Document(io.BytesIO(content))
-        tables = [grid_of(table) for table in document.tables]
+        idents = itertools.count()  # one numbering for the whole document's cells
+        tables = [grid_of(table, idents) for table in document.tables]
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a bad file
         raise UploadError(DAMAGED) from error
-    reader = TableReader(themes=themes)
-    rating_key = []
+    rating_key, plan_tables = [], []
     for grid in tables:
         key = rating_key_of(grid)
         if key:
             rating_key += key
-            continue
-        reader.read_table(grid)
-    if not reader.found_table:
+        elif grid:
+            plan_tables.append(grid)
+    found = [grid for grid in plan_tables if header_of(grid)[0] is not None]
+    if not found:
+        # No headings we know: the largest table, its first row taken as its headings, for
+        # the user to say what each column holds.
+        candidates = [g for g in plan_tables if len(g) >= 2 and len(unique_cells(g[0])) >= 2]
+        if candidates:
+            grid = max(candidates, key=len)
+            headings = [cell.text for cell in grid[0]]
+            detected = {i: key for i, text in enumerate(headings) if (key := heading_key(text))}
+            raise UnrecognisedColumns(0, headings, detected, [grid], rating_key)
         raise UploadError(
             "No plan table was found in the document: its table needs a first row naming "
             "its columns (for example Outcome, Action, Lead, Timeframe)."
         )
-    if reader.unmapped:
-        raise UnrecognisedColumns(reader.unmapped_headings, reader.grids)
+    header_end, columns, headings = header_of(found[0])
+    if not {"action", "step"} & set(columns.values()):
+        same = [g for g in found if header_of(g)[2] == headings]
+        raise UnrecognisedColumns(header_end, headings, columns, same, rating_key)
+    return read_tables(found, None, themes, rating_key)
+
+
+def read_tables(grids, mapping, themes, rating_key) -> WordPlan:
+    """The plan's rows from its tables (with the columns mapped by the user, if given)."""
+    reader = TableReader(mapping=mapping, themes=themes)
+    for grid in grids:
+        reader.read_table(grid)
     labels = reader.labels()  # takes an outcome label off the outcome rows' words: first
     sheet = reader.sheet()
     sheet.about = {"labels": labels, "rating_key": rating_key}
@@ -161,15 +197,73 @@ def read_word_plan(content: bytes, themes: dict[str, str] | None = None) -> Word
 
 
 class UnrecognisedColumns(UploadError):
-    """The plan table's columns could not all be named: the user maps them (a mapping page),
-    then the table is read with that mapping."""
+    """The plan table's headings do not say which column holds the actions: the user maps
+    each column (the import's mapping page), then the tables are read with that mapping."""
 
-    def __init__(self, headings: list[str], grids: list):
+    def __init__(self, header_end, headings, detected, grids, rating_key):
         super().__init__(
-            "Some of the plan table's columns were not recognised: say what each one holds."
+            "The plan table's columns were not all recognised: say what each one holds."
         )
-        self.headings = headings
-        self.grids = grids
+        self.unmapped = UnmappedTables(header_end, headings, detected, grids, rating_key)
+
+
+@dataclass
+class UnmappedTables:
+    """Tables waiting for their columns to be named, kept (as JSON) between the upload and
+    the mapping page: their cells' text, never the file."""
+
+    header_end: int
+    headings: list[str]
+    detected: dict[int, str]  # column index -> key, as far as the headings told
+    grids: list
+    rating_key: list
+
+    def examples(self) -> list[str]:
+        """Each column's first words under the header, to help say what it holds."""
+        found = []
+        for index in range(len(self.headings)):
+            texts = (
+                row[index].text
+                for grid in self.grids
+                for row in grid[self.header_end + 1 :]
+                if index < len(row)
+            )
+            found.append(next((text for text in texts if text), ""))
+        return found
+
+    def read(self, mapping: dict[int, str], themes=None) -> WordPlan:
+        mapping = (self.header_end, mapping)
+        return read_tables(self.grids, mapping, themes, self.rating_key)
+
+    def as_json(self) -> dict:
+        grids = [
+            [[[[list(p) for p in cell.paragraphs], cell.ident] for cell in row] for row in grid]
+            for grid in self.grids
+        ]
+        return {
+            "header_end": self.header_end,
+            "headings": self.headings,
+            "detected": {str(k): v for k, v in self.detected.items()},
+            "grids": grids,
+            "rating_key": [list(pair) for pair in self.rating_key],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "UnmappedTables":
+        grids = [
+            [
+                [Cell(tuple(tuple(p) for p in paragraphs), ident) for paragraphs, ident in row]
+                for row in grid
+            ]
+            for grid in data["grids"]
+        ]
+        return cls(
+            data["header_end"],
+            list(data["headings"]),
+            {int(k): v for k, v in data["detected"].items()},
+            grids,
+            [tuple(pair) for pair in data["rating_key"]],
+        )
 
 
 # The table as a grid of cells ------------------------------------------------------------
@@ -188,8 +282,9 @@ class Cell:
         return "\n".join(text for text, _ in self.paragraphs).strip()
 
 
-def grid_of(table) -> list[list[Cell]]:
-    """The table's rows as lists of Cells, one per grid column (merges resolved)."""
+def grid_of(table, idents) -> list[list[Cell]]:
+    """The table's rows as lists of Cells, one per grid column (merges resolved); idents
+    numbers the Word cells, across the document."""
     grid, seen, alive = [], {}, []
     for row in table.rows:
         cells = []
@@ -197,7 +292,7 @@ def grid_of(table) -> list[list[Cell]]:
             alive.append(cell._tc)  # kept, so that no other element reuses its id meanwhile
             key = id(cell._tc)
             if key not in seen:
-                seen[key] = (len(seen), paragraphs_of(cell))
+                seen[key] = (next(idents), paragraphs_of(cell))
             number, paragraphs = seen[key]
             cells.append(Cell(paragraphs, number))
         grid.append(cells)
@@ -257,14 +352,10 @@ def heading_key(text: str) -> str | None:
 class TableReader:
     """Reads plan tables row by row into the flat layout's rows (a dict per row)."""
 
-    def __init__(self, mapping: dict[int, str] | None = None, themes=None):
+    def __init__(self, mapping: tuple[int, dict[int, str]] | None = None, themes=None):
         self.themes = themes or {}
         self.rows: list[tuple[int, dict]] = []
         self.number = 0  # rows of the plan tables, counted as Word shows them
-        self.found_table = False
-        self.unmapped = False
-        self.unmapped_headings: list[str] = []
-        self.grids: list = []
         self.mapping = mapping
         self.headings: dict[str, str] = {}  # key -> the heading as the plan wrote it
         self.priority_words: list[str] = []
@@ -277,18 +368,12 @@ class TableReader:
         self.previous_label = None  # the last step's letter, for a label written "B"
 
     def read_table(self, grid) -> None:
-        header_end, columns, header_texts = header_of(grid)
-        if self.mapping is not None and header_end is not None:
-            columns = dict(self.mapping)
+        if self.mapping is not None:
+            header_end, columns = self.mapping
+        else:
+            header_end, columns, _ = header_of(grid)
         if header_end is None:
             return
-        if "action" not in columns.values() and "step" not in columns.values():
-            self.found_table = True
-            self.unmapped = True
-            self.unmapped_headings = header_texts
-            self.grids.append(grid)
-            return
-        self.found_table = True
         for index, key in columns.items():
             self.headings.setdefault(key, " ".join(grid[header_end][index].text.split()))
         headers = [tuple(c.text for c in grid[r]) for r in range(header_end + 1)]

@@ -102,6 +102,7 @@ def test_every_view_is_in_a_permission_test():
             "test_risk_pages.py",
             "test_meetings.py",
             "test_imports.py",
+            "test_word_import.py",
             "test_audit.py",
             "test_review.py",
             "test_lock.py",

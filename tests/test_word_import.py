@@ -20,6 +20,7 @@ from reporting.pack_files import plan_pack
 from reporting.plan_reading import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES
 from reporting.word_plans import read_word_plan, theme_codes
+from tests.helpers import PERSONAS, STAFF_ONLY, url
 from tests.test_imports import (
     FIXTURES,
     from_fixture,
@@ -280,3 +281,71 @@ def test_a_word_file_over_the_size_limit_is_refused(client_for):
     content = zip_of({"word/document.xml": b"x"}) + b"\0" * (MAX_UPLOAD_BYTES + 1)
     response = upload(client, content, name="big.docx", **new_plan_fields())
     assert "larger than" in " ".join(response.context["form"].errors["file"])
+
+
+# Columns the headings do not name: the user maps them --------------------------------------
+
+ODD_HEADER = ["Area", "What", "Named person", "Date"]
+ODD_ROWS = [
+    ["1. Children are heard", "1.1 Run a survey of young people", "Zoe Gallen", "March 2027"],
+    ["1. Children are heard", "1.2 Report back to the board", "Zoe Gallen", "June 2027"],
+]
+
+
+def unmapped_token(client) -> str:
+    content = word_document(ODD_ROWS, ODD_HEADER)
+    response = upload(client, content, name="odd.docx", **new_plan_fields(title="Odd plan"))
+    assert response.status_code == 302
+    assert "/columns/" in response["Location"]
+    return response["Location"].rstrip("/").split("/")[-2]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_column_mapping_page_is_for_staff_only(client_for, persona):
+    client = client_for(persona)
+    token = unmapped_token(client) if persona == "staff" else "a-pending-import"
+    response = client.get(url("imports:map_columns", token))
+    assert response.status_code == STAFF_ONLY[persona]
+
+
+def test_columns_are_mapped_then_previewed_and_confirmed(client_for):
+    client = client_for("staff")
+    token = unmapped_token(client)
+    page = client.get(url("imports:map_columns", token))
+    html = page.content.decode()
+    assert "Column 2: What" in html and "For example: “1.1 Run a survey of young people”" in html
+    # The preview waits until the columns are named.
+    assert client.get(url("imports:preview", token))["Location"].endswith("/columns/")
+    choices = {"column_0": "outcome", "column_1": "action", "column_2": "lead",
+               "column_3": "timeframe"}  # fmt: skip
+    response = client.post(url("imports:map_columns", token), choices)
+    assert response["Location"] == url("imports:preview", token)
+    preview = client.get(response["Location"])
+    confirmation = client.post(
+        url("imports:confirm", token), {"fingerprint": preview.context["fingerprint"]}
+    )
+    assert confirmation.status_code == 302
+    plan = Plan.objects.get(title="Odd plan")
+    actions = Action.objects.filter(outcome__plan=plan).order_by("number")
+    assert [(a.number, a.text, a.lead, a.timeframe) for a in actions] == [
+        ("1.1", "Run a survey of young people", "Zoe Gallen", "March 2027"),
+        ("1.2", "Report back to the board", "Zoe Gallen", "June 2027"),
+    ]
+    assert plan.outcomes.get().number == "1"
+
+
+def test_a_mapping_without_actions_or_with_a_column_twice_is_refused(client_for):
+    client = client_for("staff")
+    token = unmapped_token(client)
+    before = snapshot()
+    response = client.post(url("imports:map_columns", token), {"column_2": "lead"})
+    assert "Choose the column that holds the actions" in response.content.decode()
+    response = client.post(
+        url("imports:map_columns", token),
+        {"column_0": "action", "column_1": "action", "column_2": "lead"},
+    )
+    html = response.content.decode()
+    assert "Column 1 already holds the action: choose something else, or Not imported" in html
+    # What was chosen is kept.
+    assert response.context["form"]["column_2"].value() == "lead"
+    assert snapshot() == before

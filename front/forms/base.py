@@ -102,13 +102,19 @@ class GovukForm:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """The GOV.UK classes and hints' ids (again, for a form that adds fields later)."""
         for name, field in self.fields.items():
             widget = field.widget
             for widget_class, css in WIDGET_CLASSES.items():
                 if isinstance(widget, widget_class) and not isinstance(
                     widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
                 ):
-                    widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+                    classes = widget.attrs.get("class", "").split()
+                    if css not in classes:
+                        widget.attrs["class"] = " ".join([css, *classes])
                     break
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"

@@ -6,7 +6,13 @@ from front.forms.base import GovukForm, partnership_groups
 from plans.models import Plan
 from reporting.plan_reading import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES, UploadError, megabytes, read_upload
-from reporting.word_plans import is_word_document, read_word_plan, theme_codes
+from reporting.word_plans import (
+    MAPPABLE,
+    UnrecognisedColumns,
+    is_word_document,
+    read_word_plan,
+    theme_codes,
+)
 
 NEW = "new"
 REPLACE = "replace"
@@ -67,6 +73,7 @@ class ImportForm(GovukForm, forms.Form):
         self.partnership = partnership
         self.problems = []  # every error found in the file, for the page to list
         self.sheet = None
+        self.unmapped = None  # a Word plan's tables whose columns the user is to name
         self.fields["group"].queryset = partnership_groups(partnership)
         self.fields["group"].empty_label = "Choose a group"
         self.fields["plan"].queryset = (
@@ -91,6 +98,8 @@ class ImportForm(GovukForm, forms.Form):
                 self.sheet = read_word_plan(content, themes).sheet
             else:
                 self.sheet = read_upload(content)
+        except UnrecognisedColumns as unrecognised:
+            self.unmapped = unrecognised.unmapped  # the user names the columns next
         except UploadError as error:
             raise forms.ValidationError(error.message) from error
         return upload
@@ -120,3 +129,53 @@ class ImportForm(GovukForm, forms.Form):
                     "nothing has been imported. Correct the file and upload it again.",
                 )
         return cleaned
+
+
+class ColumnMappingForm(GovukForm, forms.Form):
+    """What each column of a Word plan's table holds, when its headings did not say."""
+
+    def __init__(self, *args, tables, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tables = tables
+        examples = tables.examples()
+        for index, heading in enumerate(tables.headings):
+            example = examples[index]
+            hint = f"For example: “{example[:80]}”" if example else "Its cells are empty."
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=f"Column {index + 1}: {heading or '(no heading)'}",
+                help_text=hint,
+                choices=MAPPABLE,
+                required=False,
+                initial=tables.detected.get(index, ""),
+            )
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        named = {}
+        for index in range(len(self.tables.headings)):
+            key = cleaned.get(f"column_{index}")
+            if not key:
+                continue
+            if key in named:
+                words = dict(MAPPABLE)[key]
+                self.add_error(
+                    f"column_{index}",
+                    f"Column {named[key] + 1} already holds the {words.lower()}: choose "
+                    "something else, or Not imported",
+                )
+            else:
+                named[key] = index
+        if not {"action", "step"} & set(named) and not self.errors:
+            self.add_error(
+                "column_0",
+                "Choose the column that holds the actions: without it nothing can be imported",
+            )
+        return cleaned
+
+    def mapping(self) -> dict[int, str]:
+        return {
+            index: key
+            for index in range(len(self.tables.headings))
+            if (key := self.cleaned_data.get(f"column_{index}"))
+        }

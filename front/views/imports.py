@@ -21,15 +21,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from front.access import plan_for_user
 from front.attachments import attachment
-from front.edit_pages import plan_crumbs, staff_access
-from front.forms.imports import NEW, REPLACE, ImportForm, too_big_message
+from front.edit_pages import FORM_TEMPLATE, page_context, plan_crumbs, staff_access
+from front.forms.imports import NEW, REPLACE, ColumnMappingForm, ImportForm, too_big_message
 from plans import audit
 from plans.models import Plan
 from plans.staff_writes import StaleEdit
 from reporting.cells import XLSX_CONTENT_TYPE
 from reporting.pending_imports import PendingImport, prepare
 from reporting.plan_export import plan_workbook, template_workbook
-from reporting.uploads import MAX_UPLOAD_BYTES
+from reporting.uploads import MAX_UPLOAD_BYTES, Sheet
+from reporting.word_plans import UnmappedTables, theme_codes
 
 # Room for the form's other fields and the multipart framing around the file.
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
@@ -169,7 +170,8 @@ def upload_form(request, context):
                 request.session,
                 partnership=partnership.slug,
                 mode=data["mode"],
-                sheet=form.sheet,
+                sheet=form.sheet or Sheet(header=[]),
+                unmapped=form.unmapped.as_json() if form.unmapped else None,
                 plan=data["plan"].pk if data["mode"] == REPLACE else None,
                 new_plan={
                     "group": data["group"].pk,
@@ -188,7 +190,8 @@ def upload_form(request, context):
                 summary=f"Uploaded “{name}” to import",
                 detail={"file": name, "import": pending.token},
             )
-            return redirect("imports:preview", partnership.slug, pending.token)
+            next_page = "imports:map_columns" if form.unmapped else "imports:preview"
+            return redirect(next_page, partnership.slug, pending.token)
         context["form"] = form
     return render(request, "reporting/imports/start.html", context)
 
@@ -211,11 +214,45 @@ def gone(request, slug):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def map_columns(request, slug, token):
+    """A Word plan whose headings did not say which column holds what: the user names each
+    column, then sees the preview as for any other file."""
+    access, pending, plan = pending_for(request, slug, token)
+    if pending is None:
+        return gone(request, slug)
+    if pending.unmapped is None:
+        return redirect("imports:preview", slug, token)
+    tables = UnmappedTables.from_json(pending.unmapped)
+    form = ColumnMappingForm(request.POST if request.method == "POST" else None, tables=tables)
+    if request.method == "POST" and form.is_valid():
+        word = tables.read(form.mapping(), theme_codes(access.partnership))
+        pending.sheet, pending.unmapped = word.sheet, None
+        pending.save(request.session)
+        return redirect("imports:preview", slug, token)
+    context = page_context(
+        access,
+        title="Say what each column holds",
+        caption="Import a plan from Word",
+        crumbs=plan_crumbs(access, plan),
+        cancel_url=reverse("imports:start", args=[slug]),
+        submit_label="Continue",
+        intro=(
+            "The plan table's headings do not say which column holds the actions. Choose "
+            "what each column holds; nothing is imported until you have seen the changes."
+        ),
+    )
+    return render(request, FORM_TEMPLATE, {**context, "form": form})
+
+
+@login_required
 @require_GET
 def preview(request, slug, token):
     access, pending, plan = pending_for(request, slug, token)
     if pending is None:
         return gone(request, slug)
+    if pending.unmapped is not None:
+        return redirect("imports:map_columns", slug, token)
     prepared = prepare(pending, access.partnership, plan)
     changes = prepared.plan_import.changes if prepared.plan_import else []
     rows = [

@@ -161,6 +161,27 @@ def upload_the_plan(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the changes")
 
 
+def upload_a_word_plan(page):
+    """Staff upload a Word plan whose headings the app does not know: the mapping page."""
+    from tests.test_word_import import ODD_HEADER, ODD_ROWS, word_document
+
+    page.get_by_label("Plan file").set_input_files(
+        {
+            "name": "odd.docx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "buffer": word_document(ODD_ROWS, ODD_HEADER),
+        }
+    )
+    page.get_by_label("Create a new plan").check()
+    page.get_by_label("Group that owns the new plan").select_option(
+        label="Effective Safeguarding and Support Subgroup"
+    )
+    page.get_by_label("Title of the new plan").fill("Odd plan")
+    page.get_by_label("Period of the new plan").fill("2026-27")
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Say what each column holds")
+
+
 def submit_blank_action(page):
     page.get_by_role("button", name="Add action").click()
     expect(page.locator(".govuk-error-summary")).to_be_focused()
@@ -319,6 +340,12 @@ PAGES = {
         lambda: merton("imports:start_for_plan", ess_pk),
         None,
         upload_the_plan,
+    ),
+    "import-word-columns": (
+        "staff",
+        lambda: merton("imports:start"),
+        "Say what each column holds",
+        upload_a_word_plan,
     ),
     "plan-medway": ("outsider", lambda: plan_url("Medway"), None, None),  # the largest plan
 }
