@@ -1,11 +1,17 @@
 """Link a lead's text to the people, groups and agencies it names, creating them as needed."""
 
-from actions.leads import normalise_name, parse_lead
+from actions.leads import initials, is_not_a_name, lead_key, parse_lead
 from plans.models import Group, Organisation, Partnership, Person
 
 
 class LeadLinker:
-    """Links leads within one partnership; caches its directory so a whole plan loads cheaply."""
+    """Links leads within one partnership; caches its directory so a whole plan loads cheaply.
+
+    A name matches a record whose name (or alias) differs only by case, punctuation, plural
+    or a common spelling pair (actions.leads.lead_key); a first name alone matches the one
+    person of the partnership with that first name; words that name no one (Reports, Team,
+    "via ...", the partnership's own name or initials) make no record.
+    """
 
     def __init__(self, partnership: Partnership):
         self.partnership = partnership
@@ -13,15 +19,28 @@ class LeadLinker:
         self.known_names: list[str] = []
         for group in partnership.groups.all():
             for name in group.names():
-                self.groups.setdefault(normalise_name(name), group)
+                self.groups.setdefault(lead_key(name), group)
                 self.known_names.append(name)
-        self.people = {normalise_name(p.name): p for p in partnership.people.all()}
-        self.organisations = {normalise_name(o.name): o for o in partnership.organisations.all()}
+        self.people: dict[str, Person] = {}
+        for person in partnership.people.all():
+            for name in person.names():
+                self.people.setdefault(lead_key(name), person)
+        self.organisations: dict[str, Organisation] = {}
+        for organisation in partnership.organisations.all():
+            for name in organisation.names():
+                self.organisations.setdefault(lead_key(name), organisation)
+        own = [partnership.name, partnership.short_name]
+        self.own_names = [*own, initials(partnership.name)]
+        self.created: list = []  # records this linker made, in order
 
     def link(self, obj, *, owning_group: Group) -> None:
         """Set obj's lead_people, lead_groups and lead_organisations from obj.lead."""
         people, groups, organisations = [], [], []
         for part in parse_lead(obj.lead, known_groups=self.known_names):
+            if part.kind not in ("own_group", "everyone") and is_not_a_name(
+                part.name, self.own_names
+            ):
+                continue
             if part.kind in ("own_group", "everyone"):
                 groups.append(owning_group)
             elif part.kind == "group":
@@ -39,7 +58,7 @@ class LeadLinker:
         obj.lead_organisations.set(organisations)
 
     def group(self, name: str) -> Group:
-        key = normalise_name(name)
+        key = lead_key(name)
         if key not in self.groups:
             # A body the partnership's directory does not know yet: record it as a partner
             # body so the lead still links, and staff can rename or merge it later.
@@ -48,19 +67,35 @@ class LeadLinker:
                 name=name[:200],
                 defaults={"short_name": name[:60], "kind": Group.Kind.PARTNER_BODY},
             )
+            self.created.append(self.groups[key])
         return self.groups[key]
 
     def organisation(self, name: str) -> Organisation:
-        key = normalise_name(name)
+        key = lead_key(name)
         if key not in self.organisations:
             self.organisations[key], _ = Organisation.objects.get_or_create(
                 partnership=self.partnership, name=name[:200]
             )
+            self.created.append(self.organisations[key])
         return self.organisations[key]
 
+    def by_first_name(self, name: str) -> Person | None:
+        """The one person whose first name this is, for a lead that gives only that."""
+        if " " in name.strip():
+            return None
+        key = lead_key(name)
+        found = {
+            person.pk: person
+            for person in self.people.values()
+            if person.kind == Person.Kind.PERSON and lead_key(person.name).split()[:1] == [key]
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def person(self, name: str, kind: str, organisation: str) -> Person:
-        key = normalise_name(name)
-        person = self.people.get(key)
+        key = lead_key(name)
+        person = self.people.get(key) or (
+            self.by_first_name(name) if kind == Person.Kind.PERSON else None
+        )
         if person is None:
             person, _ = Person.objects.get_or_create(
                 partnership=self.partnership,
@@ -71,6 +106,7 @@ class LeadLinker:
                 },
             )
             self.people[key] = person
+            self.created.append(person)
         elif organisation and not person.organisation_id:
             person.organisation = self.organisation(organisation)
             person.save(update_fields=["organisation"])

@@ -28,6 +28,55 @@ def normalise_name(name: str) -> str:
     return _strip_ends(_normalise_mapped(name)[0])
 
 
+# Spellings plans use for one word: matched as the same record.
+_SPELLINGS = {
+    "advisor": "adviser",
+    "organization": "organisation",
+    "program": "programme",
+    "centre": "center",
+    "coordinator": "co-ordinator",
+    "cochair": "co-chair",
+}
+_PUNCTUATION = re.compile(r"[,;:()\[\]]")
+_DOTS = re.compile(r"[.'’]")  # "L.B." is "LB", "Children's" is "Childrens"
+# Words a lead uses that name no one: the lead keeps them as written, no record is made.
+NOT_NAMES = frozenset(
+    {
+        "report", "reports", "team", "teams", "tbc", "tbd", "n/a", "na", "various", "none",
+        "lead", "leads", "partners", "agencies", "members", "chair", "chairs", "other",
+        "others", "etc", "all partners", "relevant agencies", "partner agencies",
+    }
+)  # fmt: skip
+
+
+def lead_key(name: str) -> str:
+    """The form a lead record's name is matched in: case, punctuation, plurals and the common
+    spelling pairs ignored. "Audit SubGroups" and "Audit Sub-Group", "Communication" and
+    "Communications", "Advisor" and "Adviser" each match."""
+    words = _PUNCTUATION.sub(" ", _DOTS.sub("", normalise_name(name))).split()
+    return " ".join(_singular(_SPELLINGS.get(word, word)) for word in words)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def is_not_a_name(name: str, partnership_names: Iterable[str] = ()) -> bool:
+    """Words that name no record: "Reports", "Team", "via the hub", or the partnership's
+    own name or initials ("MSCP" in MSCP's plan)."""
+    key = lead_key(name)
+    if key in NOT_NAMES or name.casefold() in NOT_NAMES or key.startswith("via "):
+        return True
+    return key in {lead_key(own) for own in partnership_names if own}
+
+
+def initials(name: str) -> str:
+    """ "Merton Safeguarding Children Partnership" -> "MSCP"."""
+    return "".join(word[0] for word in name.split() if word[:1].isupper())
+
+
 def parse_lead(text: str, known_groups: Iterable[str] = ()) -> tuple[LeadPart, ...]:
     # Control characters are extraction debris, and _MASK must not occur in the text itself.
     text = _CONTROL.sub(" ", text)
@@ -183,7 +232,8 @@ def _classify(text: str) -> LeadPart | None:
     if _GROUP_END.search(name) and not _ROLE_OF.search(name):
         return LeadPart("group", name)
     if _ROLE.search(name):
-        return LeadPart("role", name)
+        # "scrutineers" in lower case is a description, not a post someone holds.
+        return LeadPart("role", name) if any(c.isupper() for c in name) else None
     if _is_organisation(name):
         return LeadPart("organisation", name)
     if _is_person(name):

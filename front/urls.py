@@ -10,6 +10,7 @@ from front.views import (
     agencies,
     audit,
     imports,
+    lead_records,
     locks,
     meetings,
     members,
@@ -78,6 +79,17 @@ plan_urls = [
     *object_paths(settings, "rating", "settings/ratings"),
     path("settings/groups/", settings.group_list, name="groups"),
     *object_paths(settings, "group", "settings/groups", verbs=["edit"]),
+    path("settings/leads/", lead_records.lead_record_list, name="leads"),
+    path(
+        "settings/leads/<str:kind>/<int:pk>/rename/",
+        lead_records.lead_record_rename,
+        name="lead_rename",
+    ),
+    path(
+        "settings/leads/<str:kind>/<int:pk>/merge/",
+        lead_records.lead_record_merge,
+        name="lead_merge",
+    ),
     path("settings/members/", members.member_list, name="members"),
     *object_paths(members, "member", "settings/members", add="add", verbs=["edit", "remove"]),
     path(

@@ -52,6 +52,14 @@ def load_partnership(entry: dict) -> Partnership:
                 "aliases": "\n".join(group.get("aliases", [])),
             },
         )
+    # People whose names the plans spell two ways: one record, the other spelling an alias
+    # (as a merge by staff leaves it: actions.lead_records).
+    for person in entry.get("people", []):
+        Person.objects.update_or_create(
+            partnership=partnership,
+            name=person["name"],
+            defaults={"aliases": "\n".join(person.get("aliases", []))},
+        )
     in_order(Theme, partnership, entry.get("themes", []), "code", fields=THEME_FIELDS)
     in_order(RagRating, partnership, entry.get("ratings", []), "label", fields=RATING_FIELDS)
     return partnership

@@ -34,6 +34,8 @@ class AuditKind(models.TextChoices):
     MEMBER_ADDED = "member_added", "Member added"
     MEMBER_CHANGED = "member_changed", "Member's role or groups changed"
     MEMBER_REMOVED = "member_removed", "Member removed"
+    LEAD_RECORD_RENAMED = "lead_renamed", "Lead record renamed"
+    LEAD_RECORD_MERGED = "lead_merged", "Lead records merged"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -145,6 +145,9 @@ class Organisation(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="organisations"
     )
     name = models.CharField(max_length=200)
+    aliases = models.TextField(
+        blank=True, help_text="Other names plans use for it, one per line (kept when merged)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -152,6 +155,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def names(self) -> list[str]:
+        return [self.name, *filter(None, map(str.strip, self.aliases.splitlines()))]
 
 
 class Person(models.Model):
@@ -171,6 +177,9 @@ class Person(models.Model):
         "people",
         help_text="The sign-in of this person or post holder: 'my actions' finds what they lead.",
     )
+    aliases = models.TextField(
+        blank=True, help_text="Other names plans use for them, one per line (kept when merged)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -179,6 +188,9 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
+
+    def names(self) -> list[str]:
+        return [self.name, *filter(None, map(str.strip, self.aliases.splitlines()))]
 
 
 class Group(Tracked):

@@ -35,6 +35,11 @@ SECTIONS = [
     ("themes", "Cross-cutting themes", "The themes actions are tagged with."),
     ("ratings", "RAG ratings", "The partnership's own ratings, their definitions and colours."),
     ("groups", "Groups", "The board, subgroups and task groups, and the names plans use for them."),
+    (
+        "leads",
+        "Lead records",
+        "The people, posts, agencies and groups leads are linked to: rename or merge them.",
+    ),
     ("members", "Members", "Who can sign in, their role and their groups."),
     (
         "cycle",

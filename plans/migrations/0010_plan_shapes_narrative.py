@@ -15,6 +15,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="organisation",
+            name="aliases",
+            field=models.TextField(
+                blank=True,
+                help_text="Other names plans use for it, one per line (kept when merged).",
+            ),
+        ),
+        migrations.AddField(
+            model_name="person",
+            name="aliases",
+            field=models.TextField(
+                blank=True,
+                help_text="Other names plans use for them, one per line (kept when merged).",
+            ),
+        ),
         migrations.AlterModelOptions(
             name="priority",
             options={
@@ -125,6 +141,19 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True, help_text="Transcription note: for staff, never in packs."
             ),
+        ),
+        migrations.RemoveConstraint(
+            model_name='auditevent',
+            name='audit_event_kind_known',
+        ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='kind',
+            field=models.CharField(choices=[('signed_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('signed_out', 'Signed out'), ('password_accepted', 'Password accepted, two-step code asked for'), ('two_step_failed', 'Two-step code refused'), ('two_step_on', 'Two-step verification turned on'), ('two_step_off', 'Two-step verification turned off'), ('backup_codes_made', 'New backup codes made'), ('permission_denied', 'Permission denied'), ('not_found', 'Not found in the partnership'), ('pack_downloaded', 'Pack downloaded'), ('plan_exported', 'Plan exported'), ('template_downloaded', 'Import template downloaded'), ('import_uploaded', 'Import file uploaded'), ('import_previewed', 'Import previewed'), ('import_confirmed', 'Import confirmed'), ('audit_pruned', 'Audit log pruned'), ('meeting_locked', 'Meeting pack locked'), ('meeting_unlocked', 'Meeting pack unlocked'), ('member_added', 'Member added'), ('member_changed', "Member's role or groups changed"), ('member_removed', 'Member removed'), ('lead_renamed', 'Lead record renamed'), ('lead_merged', 'Lead records merged')], max_length=30),
+        ),
+        migrations.AddConstraint(
+            model_name='auditevent',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['signed_in', 'sign_in_failed', 'signed_out', 'password_accepted', 'two_step_failed', 'two_step_on', 'two_step_off', 'backup_codes_made', 'permission_denied', 'not_found', 'pack_downloaded', 'plan_exported', 'template_downloaded', 'import_uploaded', 'import_previewed', 'import_confirmed', 'audit_pruned', 'meeting_locked', 'meeting_unlocked', 'member_added', 'member_changed', 'member_removed', 'lead_renamed', 'lead_merged'])), name='audit_event_kind_known'),
         ),
         migrations.RunPython(plans_without_priorities_have_none, migrations.RunPython.noop),
     ]

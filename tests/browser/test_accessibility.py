@@ -199,6 +199,10 @@ def update_url(query=""):
     return reverse("actions:update", args=["merton", ess_action_2_1().pk]) + query
 
 
+def hub_manager():
+    return Person.objects.get(partnership__slug="merton", name="Hub Manager")
+
+
 def shaped_plan():
     """The made-up plan without outcomes, with an overarching priority and core activities."""
     return make_shaped_plan(Group.objects.get(partnership__slug="merton", short_name="ESS"))
@@ -301,6 +305,13 @@ PAGES = {
     "ratings": ("staff", lambda: merton("plans:ratings"), None, None),
     "groups": ("staff", lambda: merton("plans:groups"), None, None),
     "members": ("staff", lambda: merton("plans:members"), None, None),
+    "lead-records": ("staff", lambda: merton("plans:leads"), "Lead records", None),
+    "lead-merge": (
+        "staff",
+        lambda: merton("plans:lead_merge", "people", lambda: hub_manager().pk),
+        None,
+        None,
+    ),
     "member-add": ("staff", lambda: merton("plans:member_add"), None, None),
     "member-two-step-reset": (
         "staff",

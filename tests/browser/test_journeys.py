@@ -352,3 +352,31 @@ def test_a_word_plan_is_uploaded_its_columns_named_previewed_and_confirmed(
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverton plan from Word 2026-27")
     plan = Plan.objects.get(title="Riverton plan from Word")
     assert Action.objects.filter(outcome__plan=plan).count() == 2
+
+
+def test_staff_rename_and_merge_lead_records_with_the_history_kept(page, sign_in, screenshot):
+    """A post spelt two ways is renamed, then merged into the person who holds it: what it
+    led moves, and the audit log says who did what."""
+    sign_in(page, "staff")
+    page.goto(reverse("plans:settings", args=["merton"]))
+    page.get_by_role("link", name="Lead records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lead records")
+    screenshot(page, "lead-records")
+    page.get_by_role("link", name="Rename Hub Manager").click()
+    page.get_by_label("New name").fill("Hub Lead")
+    page.get_by_role("button", name="Rename").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Renamed “Hub Manager” to “Hub Lead”"
+    )
+    page.get_by_role("link", name="Merge Hub Lead into another").click()
+    page.get_by_label("Merge into").select_option(label="Zoe Gallen (MSCP BSU)")
+    page.get_by_role("button", name="Merge").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Merged “Hub Lead” into “Zoe Gallen”"
+    )
+    zoe_row = page.locator("tr", has=page.get_by_text("Zoe Gallen", exact=True))
+    expect(zoe_row).to_contain_text("Hub Manager")  # both old names stay linked
+    expect(zoe_row).to_contain_text("Hub Lead")
+    page.goto(reverse("plans:audit", args=["merton"]))
+    expect(page.locator("main")).to_contain_text("Merged the person or post “Hub Lead” into")
+    expect(page.locator("main")).to_contain_text("Renamed the person or post “Hub Manager”")
