@@ -1,7 +1,34 @@
 """Link a lead's text to the people, groups and agencies it names, creating them as needed."""
 
+from dataclasses import dataclass, field
+
 from actions.leads import initials, is_not_a_name, lead_key, parse_lead
 from plans.models import Group, Organisation, Partnership, Person
+
+# What each kind of lead part becomes, in the words of the pages.
+RECORD_KINDS = {
+    "person": "people",
+    "role": "people",
+    "group": "groups",
+    "organisation": "agencies",
+}
+
+
+@dataclass
+class LeadPreview:
+    """What linking a plan's leads would do with one name: match a record (matched), make
+    one (created: unless staff link it to an existing record instead), or make none (not a
+    name). rows: where the plan names it."""
+
+    status: str  # matched, created, not_a_name
+    kind: str  # people, agencies, groups (actions.lead_records.KINDS)
+    name: str
+    existing: str = ""  # the matched record's name, where it is written otherwise
+    rows: list = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{lead_key(self.name)}"
 
 
 class LeadLinker:
@@ -32,6 +59,33 @@ class LeadLinker:
         own = [partnership.name, partnership.short_name]
         self.own_names = [*own, initials(partnership.name)]
         self.created: list = []  # records this linker made, in order
+
+    def preview(self, leads) -> list[LeadPreview]:
+        """What link() would do with (row, lead text) pairs, writing nothing: each name once,
+        in order, with the rows that name it."""
+        found: dict[tuple[str, str], LeadPreview] = {}
+        for row, text in leads:
+            for part in parse_lead(text, known_groups=self.known_names):
+                if part.kind in ("own_group", "everyone"):
+                    continue
+                preview = self.resolve(part)
+                entry = found.setdefault((preview.status, preview.key), preview)
+                if row not in entry.rows:
+                    entry.rows.append(row)
+        return list(found.values())
+
+    def resolve(self, part) -> LeadPreview:
+        kind = RECORD_KINDS[part.kind]
+        if is_not_a_name(part.name, self.own_names):
+            return LeadPreview("not_a_name", kind, part.name)
+        records = {"people": self.people, "groups": self.groups, "agencies": self.organisations}
+        record = records[kind].get(lead_key(part.name))
+        if record is None and part.kind == "person":
+            record = self.by_first_name(part.name)
+        if record is None:
+            return LeadPreview("created", kind, part.name)
+        existing = "" if record.name == part.name else record.name
+        return LeadPreview("matched", kind, part.name, existing)
 
     def link(self, obj, *, owning_group: Group) -> None:
         """Set obj's lead_people, lead_groups and lead_organisations from obj.lead."""

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from actions.lead_links import LeadLinker, LeadPreview
 from plans.models import Group, Plan
-from reporting.import_warnings import ImportWarning, import_warnings
+from reporting.import_warnings import ImportWarning, actions_of, import_warnings
 from reporting.imports import PlanImport
 from reporting.plan_reading import RowError, read_plan
 from reporting.uploads import Sheet
@@ -88,6 +89,7 @@ class Prepared:
     plan_import: PlanImport | None = None
     new_plan: dict | None = None  # Plan fields for a new plan
     warnings: list[ImportWarning] = field(default_factory=list)  # worth a look; no refusal
+    lead_records: list[LeadPreview] = field(default_factory=list)  # what the leads link to
 
     @property
     def fingerprint(self) -> str:
@@ -128,4 +130,14 @@ def prepare(pending: PendingImport, partnership, plan: Plan | None) -> Prepared:
         return Prepared(errors)
     period = plan.period if plan is not None else new_plan["period"]
     plan_import = PlanImport(partnership, data, plan=plan)
-    return Prepared([], plan_import, new_plan, import_warnings(data, period))
+    leads = LeadLinker(partnership).preview(leads_of(data))
+    return Prepared([], plan_import, new_plan, import_warnings(data, period), leads)
+
+
+def leads_of(data: dict) -> list[tuple[int | None, str]]:
+    """(row, lead text) of every action, step and core activity of plan data."""
+    found = []
+    for action in [*actions_of(data), *data.get("core_activities", [])]:
+        found.append((action.get("row"), action.get("lead") or ""))
+        found += [(step.get("row"), step.get("lead") or "") for step in action.get("steps", [])]
+    return [(row, text) for row, text in found if text.strip()]

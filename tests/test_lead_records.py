@@ -189,3 +189,61 @@ def test_a_group_that_owns_plans_is_not_merged_away(client_for):
     response = client.post(url("plans:lead_merge", "groups", ess.pk), {"into": ppyp.pk})
     assert "owns plans: move them to another group" in response.content.decode()
     assert Group.objects.filter(pk=ess.pk).exists()
+
+
+# The import's preview ------------------------------------------------------------------------
+
+
+def lead_rows(*leads):
+    from tests.test_imports import row
+
+    return [
+        row(outcome="Children are heard", action_number=f"1.{n}", action=f"Action {n}", lead=lead)
+        for n, lead in enumerate(leads, start=1)
+    ]
+
+
+def test_the_preview_lists_each_lead_record_matched_new_or_not_a_name(client_for):
+    from tests.test_imports import new_plan_fields, upload, xlsx
+
+    client = client_for("staff")
+    Group.objects.create(
+        partnership=Partnership.objects.get(slug="merton"),
+        name="Audit Subgroup",
+        short_name="Audit Subgroup",
+        kind=Group.Kind.SUBGROUP,
+    )
+    leads = lead_rows("Audit SubGroups", "Jo Bloggs", "Reports", "Zoe Gallen")
+    response = upload(client, xlsx(leads), **new_plan_fields())
+    preview = client.get(response["Location"])
+    records = {r["name"]: r for r in preview.context["lead_records"]}
+    # The plural finds the group under its own name: matched, nothing new.
+    audit = next(r for name, r in records.items() if name.startswith("Audit Sub"))
+    assert audit["status"] == "matched" and audit["kind"] == "group"
+    assert records["Jo Bloggs"]["status"] == "created" and records["Jo Bloggs"]["rows"] == "3"
+    assert records["Reports"]["status"] == "not_a_name"
+    assert records["Zoe Gallen"]["status"] == "matched"
+    html = preview.content.decode()
+    assert "New person or post, or link “Jo Bloggs” to" in html
+
+
+def test_a_new_name_linked_to_an_existing_record_creates_nothing(client_for):
+    from tests.test_imports import new_plan_fields, upload, xlsx
+
+    client = client_for("staff")
+    response = upload(client, xlsx(lead_rows("Zoë Galen")), **new_plan_fields())
+    preview = client.get(response["Location"])
+    (record,) = [r for r in preview.context["lead_records"] if r["name"] == "Zoë Galen"]
+    zoe = Person.objects.get(name="Zoe Gallen")
+    people = Person.objects.count()
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    client.post(
+        url("imports:confirm", token),
+        {"fingerprint": preview.context["fingerprint"], record["field"]: str(zoe.pk)},
+    )
+    assert Person.objects.count() == people
+    action = Action.objects.get(outcome__plan__title="Imported plan", number="1.1")
+    assert list(action.lead_people.all()) == [zoe]
+    zoe.refresh_from_db()
+    assert "Zoë Galen" in zoe.aliases
+    assert AuditEvent.objects.filter(summary__startswith="Linked “Zoë Galen”").exists()

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions.lead_records import KINDS, with_alias
 from front.access import plan_for_user
 from front.attachments import attachment
 from front.edit_pages import FORM_TEMPLATE, page_context, plan_crumbs, staff_access
@@ -287,6 +288,7 @@ def preview(request, slug, token):
             "problems": [str(error) for error in prepared.errors],
             "warnings": [str(warning) for warning in prepared.warnings],
             "about": pending.sheet.about,
+            "lead_records": lead_record_rows(access.partnership, prepared.lead_records),
             "changes": rows,
             "counts": counts,
             "summary": summary,
@@ -295,6 +297,63 @@ def preview(request, slug, token):
             "nav_dashboard": True,
         },
     )
+
+
+STATUS_WORDS = {
+    "created": "New",
+    "matched": "Matched",
+    "not_a_name": "Not a name: stays in the lead's words, no record",
+}
+
+
+def lead_record_rows(partnership, previews) -> list[dict]:
+    """The preview's table of lead records: each name, what happens to it, and for a new
+    one the existing records of its kind staff may link it to instead."""
+    options = {
+        kind.slug: list(
+            kind.model.objects.filter(partnership=partnership)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        for kind in KINDS.values()
+    }
+    return [
+        {
+            "name": preview.name,
+            "kind": KINDS[preview.kind].noun,
+            "status": preview.status,
+            "words": STATUS_WORDS[preview.status],
+            "existing": preview.existing,
+            "rows": ", ".join(str(row) for row in preview.rows if row),
+            "field": f"link:{preview.key}",
+            "options": options[preview.kind] if preview.status == "created" else [],
+        }
+        for preview in previews
+    ]
+
+
+def link_instead(request, access, previews) -> None:
+    """Names staff chose to link to an existing record rather than create one: each becomes
+    that record's alias (so the import's linker finds it), and is audited."""
+    for preview in previews:
+        if preview.status != "created":
+            continue
+        chosen = request.POST.get(f"link:{preview.key}", "")
+        if not chosen.isdigit():
+            continue
+        kind = KINDS[preview.kind]
+        record = kind.model.objects.filter(partnership=access.partnership, pk=chosen).first()
+        if record is None:
+            continue
+        record.aliases = with_alias(record.aliases, preview.name)
+        record.save(update_fields=["aliases"])
+        audit.record(
+            audit.Kind.LEAD_RECORD_MERGED,
+            request=request,
+            partnership=access.partnership,
+            summary=f"Linked “{preview.name}” to the {kind.noun} “{record.name}” (an import)",
+            detail={"kind": kind.slug, "name": preview.name, "into": record.pk},
+        )
 
 
 @login_required
@@ -324,6 +383,7 @@ def confirm(request, slug, token):
                 pending.discard(request.session)
                 messages.success(request, "The file matches the plan: nothing was changed.")
                 return redirect(plan)
+            link_instead(request, access, prepared.lead_records)
             plan = plan_import.write(user=request.user, new_plan=prepared.new_plan)
     except StaleEdit:
         messages.info(
