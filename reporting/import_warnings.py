@@ -65,7 +65,9 @@ def import_warnings(data: dict, period_text: str) -> list[ImportWarning]:
             warnings.append(ImportWarning(row, f"{name} has no lead"))
         timeframe = action["timeframe"].strip()
         if not timeframe:
-            warnings.append(ImportWarning(row, f"{name} has no timeframe"))
+            # An action dated by its steps' timeframes (as Medway's plan dates them) has one.
+            if not any(step.get("timeframe", "").strip() for step in action.get("steps", [])):
+                warnings.append(ImportWarning(row, f"{name} has no timeframe"))
             continue
         parsed = parse_timeframe(timeframe, period)
         if parsed.due is None and not parsed.recurrence and not parsed.to_be_confirmed:

@@ -75,3 +75,10 @@ def test_the_preview_shows_them_and_the_import_goes_on(client_for):
     assert 'id="import-warnings"' in html
     assert "action 1.1&#x27;s timeframe “When we can” gives no due date" in html
     assert confirmation.status_code == 302  # a warning stops nothing
+
+
+def test_an_action_dated_by_its_steps_is_not_without_a_timeframe():
+    """Medway's plan dates each action's steps, not the action."""
+    dated = {**action("1.1.1", timeframe=""), "steps": [{"timeframe": "May 2022", "lead": ""}]}
+    undated = action("1.1.2", timeframe="", row_number=3)
+    assert words(plan(dated, undated)) == ["Row 3: action 1.1.2 has no timeframe"]

@@ -328,7 +328,8 @@ def lead_record_rows(partnership, previews) -> list[dict]:
             "field": f"link:{preview.key}",
             "options": options[preview.kind] if preview.status == "created" else [],
         }
-        for preview in previews
+        # New ones first: they are what staff are asked about.
+        for preview in sorted(previews, key=lambda p: list(STATUS_WORDS).index(p.status))
     ]
 
 
