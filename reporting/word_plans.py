@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from reporting.plan_sheet import COLUMNS, OPTIONAL_COLUMNS
+from reporting.plan_sheet import COLUMNS, CORE_ACTIVITY, NARRATIVE_COLUMNS, OPTIONAL_COLUMNS
 from reporting.uploads import OLE2_SIGNATURE, Sheet, UploadError, check_zip
 
 WORD_DOCUMENT = "word/document.xml"
@@ -82,6 +82,7 @@ STEP_LABEL = re.compile(r"^(?P<label>[A-Za-z][.)])\s+(?P<text>.+)$", re.S)
 BARE_LABEL = re.compile(r"^(?P<letter>[A-Za-z])\s+(?P<text>[A-Z].*)$", re.S)
 BULLET = re.compile(r"^[•·▪◦–-]\s+")
 OVERARCHING = "overarching"
+CORE_ACTIVITIES = "core activit"  # a heading row "Core activities" (or "Core activity")
 
 
 @dataclass
@@ -155,6 +156,7 @@ def read_word_plan(content: bytes, themes: dict[str, str] | None = None) -> Word
         document = docx.Document(io.BytesIO(content))
         idents = itertools.count()  # one numbering for the whole document's cells
         tables = [grid_of(table, idents) for table in document.tables]
+        introduction = introduction_of(document)
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a bad file
         raise UploadError(DAMAGED) from error
     rating_key, plan_tables = [], []
@@ -181,11 +183,11 @@ def read_word_plan(content: bytes, themes: dict[str, str] | None = None) -> Word
     header_end, columns, headings = header_of(found[0])
     if not {"action", "step"} & set(columns.values()):
         same = [g for g in found if header_of(g)[2] == headings]
-        raise UnrecognisedColumns(header_end, headings, columns, same, rating_key)
-    return read_tables(found, None, themes, rating_key)
+        raise UnrecognisedColumns(header_end, headings, columns, same, rating_key, introduction)
+    return read_tables(found, None, themes, rating_key, introduction)
 
 
-def read_tables(grids, mapping, themes, rating_key) -> WordPlan:
+def read_tables(grids, mapping, themes, rating_key, introduction="") -> WordPlan:
     """The plan's rows from its tables (with the columns mapped by the user, if given)."""
     reader = TableReader(mapping=mapping, themes=themes)
     for grid in grids:
@@ -193,18 +195,43 @@ def read_tables(grids, mapping, themes, rating_key) -> WordPlan:
     labels = reader.labels()  # takes an outcome label off the outcome rows' words: first
     sheet = reader.sheet()
     sheet.about = {"labels": labels, "rating_key": rating_key}
+    sheet.narrative = reader.narrative(introduction)
     return WordPlan(sheet, labels, rating_key)
+
+
+def introduction_of(document) -> str:
+    """The words before the plan's first table, headings and the title left out: the plan's
+    introduction."""
+    from docx.text.paragraph import Paragraph
+
+    lines = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}tbl"):
+            break
+        if not child.tag.endswith("}p"):
+            continue
+        paragraph = Paragraph(child, document)
+        style = paragraph.style.name if paragraph.style else ""
+        lines_of = (" ".join(line.split()) for line in paragraph.text.split("\n"))
+        text = "\n".join(filter(None, lines_of))
+        runs = [run for run in paragraph.runs if run.text.strip()]
+        bold = runs and all(run.bold for run in runs)  # a title typed in bold
+        if text and not bold and not style.startswith(("Heading", "Title", "Subtitle")):
+            lines.append(text)
+    return "\n".join(lines)
 
 
 class UnrecognisedColumns(UploadError):
     """The plan table's headings do not say which column holds the actions: the user maps
     each column (the import's mapping page), then the tables are read with that mapping."""
 
-    def __init__(self, header_end, headings, detected, grids, rating_key):
+    def __init__(self, header_end, headings, detected, grids, rating_key, introduction=""):
         super().__init__(
             "The plan table's columns were not all recognised: say what each one holds."
         )
-        self.unmapped = UnmappedTables(header_end, headings, detected, grids, rating_key)
+        self.unmapped = UnmappedTables(
+            header_end, headings, detected, grids, rating_key, introduction
+        )
 
 
 @dataclass
@@ -217,6 +244,7 @@ class UnmappedTables:
     detected: dict[int, str]  # column index -> key, as far as the headings told
     grids: list
     rating_key: list
+    introduction: str = ""
 
     def examples(self) -> list[str]:
         """Each column's first words under the header, to help say what it holds."""
@@ -233,7 +261,7 @@ class UnmappedTables:
 
     def read(self, mapping: dict[int, str], themes=None) -> WordPlan:
         mapping = (self.header_end, mapping)
-        return read_tables(self.grids, mapping, themes, self.rating_key)
+        return read_tables(self.grids, mapping, themes, self.rating_key, self.introduction)
 
     def as_json(self) -> dict:
         grids = [
@@ -246,6 +274,7 @@ class UnmappedTables:
             "detected": {str(k): v for k, v in self.detected.items()},
             "grids": grids,
             "rating_key": [list(pair) for pair in self.rating_key],
+            "introduction": self.introduction,
         }
 
     @classmethod
@@ -263,6 +292,7 @@ class UnmappedTables:
             {int(k): v for k, v in data["detected"].items()},
             grids,
             [tuple(pair) for pair in data["rating_key"]],
+            data.get("introduction", ""),
         )
 
 
@@ -366,6 +396,8 @@ class TableReader:
         self.outcome_ident = None
         self.outcome_text = ""
         self.previous_label = None  # the last step's letter, for a label written "B"
+        self.in_core = False  # under a "Core activities" heading row
+        self.core_rows: list[tuple[int, dict]] = []
 
     def read_table(self, grid) -> None:
         if self.mapping is not None:
@@ -399,6 +431,9 @@ class TableReader:
         texts = {key: cell.text for key, cell in values.items()}
         if not any(texts.values()):
             return
+        if self.in_core:
+            self.core_rows.append((self.number, texts))
+            return
         if self.is_outcome_heading(texts, following, columns):
             self.outcome_row(texts)
             return
@@ -407,6 +442,10 @@ class TableReader:
     # Priorities and outcomes.
 
     def read_priority(self, text: str) -> None:
+        self.in_core = text.casefold().startswith(CORE_ACTIVITIES)
+        if self.in_core:  # standing business outside the priorities, until the next heading
+            self.action = None
+            return
         overarching = text.casefold().startswith(OVERARCHING)
         match = PRIORITY_ROW.match(text)
         number, title = "", text
@@ -514,6 +553,20 @@ class TableReader:
         sheet = Sheet(header=[KEY_TITLES[key] for key in keys])
         for number, row in self.rows:
             cells = [row.get(key, "") for key in keys]
+            sheet.rows.append([number, cells, []])
+        return sheet
+
+    def narrative(self, introduction: str) -> Sheet | None:
+        """The Narrative sheet's rows (reporting.plan_sheet) from the document's introduction
+        and its core activities, if it has either; else None (the narrative stays as is)."""
+        if not introduction and not self.core_rows:
+            return None
+        sheet = Sheet(header=[column.title for column in NARRATIVE_COLUMNS])
+        if introduction:
+            sheet.rows.append([1, ["Introduction", introduction, "", "", "", ""], []])
+        for number, texts in self.core_rows:
+            cells = [CORE_ACTIVITY, texts.get("action", "") or texts.get("step", "")]
+            cells += [texts.get(k, "") for k in ("lead", "timeframe", "rating", "commentary")]
             sheet.rows.append([number, cells, []])
         return sheet
 

@@ -65,6 +65,9 @@ def test_each_seed_plan_in_word_reads_as_its_fixture(demo, db, path):
     data, errors = read_plan(word.sheet, partnership)
     assert errors == []
     assert comparable(data) == comparable(from_fixture(seed))
+    # The words before the plan's table are its introduction.
+    intro = (data.get("narrative") or {}).get("introduction", "")
+    assert intro == (seed.get("introduction") or "")
     # The plan's own names for its levels come from its headings and heading rows.
     for key in ("priority_label", "outcome_label", "action_label"):
         if key in word.labels:
@@ -122,7 +125,8 @@ def test_the_preview_shows_what_the_document_says_of_itself(client_for):
 def word_document(rows, header, *, cell_paragraphs=None) -> bytes:
     """A small Word plan: a table of the header and rows (a row of one string spans it)."""
     document = docx.Document()
-    document.add_paragraph("Riverton Children's Plan 2026-27")
+    document.add_paragraph().add_run("Riverton Children's Plan 2026-27").bold = True
+    document.add_paragraph("How partners will keep Riverton's children safe.")
     table = document.add_table(rows=0, cols=len(header))
     for cell, text in zip(table.add_row().cells, header, strict=True):
         set_cell(cell, text)
@@ -148,6 +152,8 @@ def word_document(rows, header, *, cell_paragraphs=None) -> bytes:
 
 SHAPED_HEADER = ["Ref", "Action", "Lead", "By when", "RAG", "Progress update", "Outcomes"]
 SHAPED_ROWS = [
+    "Core activities",
+    ["", "Multi-agency case audit", "Audit subgroup", "Quarterly", "", "Two audits done.", ""],
     "Overarching priority: Every child in Riverton grows up safe",
     ["0.1", "Publish the annual report", "Partnership manager", "September 2026", "", "",
      ""],
@@ -183,6 +189,16 @@ def test_a_made_up_word_plan_without_outcomes_imports_with_nothing_invented(clie
     )
     rated = ProgressUpdate.objects.get(action__outcome__plan=plan, action__number="1.2")
     assert rated.rating.label == "On track"
+    # The words before the table are its introduction (the bold title is not); the rows
+    # under "Core activities" are its core activities, with their commentary.
+    assert plan.introduction == "How partners will keep Riverton's children safe."
+    core = Action.objects.get(outcome__plan=plan, kind=Action.Kind.CORE_ACTIVITY)
+    assert (core.text, core.lead, core.timeframe) == (
+        "Multi-agency case audit",
+        "Audit subgroup",
+        "Quarterly",
+    )
+    assert ProgressUpdate.objects.get(action=core).commentary == "Two audits done."
 
 
 def test_steps_lettered_or_listed_in_the_action_cell(demo, db):
