@@ -5,7 +5,7 @@ layers put spreadsheets there."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action, ProgressUpdate, Risk, Step, TimeframeFields
+from actions.models import Action, MeasureValue, ProgressUpdate, Risk, Step, TimeframeFields
 from plans.badges import rating_swatch
 from plans.models import Outcome
 
@@ -77,3 +77,13 @@ class OutcomeAdmin(SimpleHistoryAdmin):
     @admin.display(description="Outcome")
     def short_text(self, obj):
         return obj.text[:120] + ("…" if len(obj.text) > 120 else "")
+
+
+@admin.register(MeasureValue)
+class MeasureValueAdmin(admin.ModelAdmin):
+    list_display = ["action", "measure", "value", "given_on", "author"]
+    list_select_related = ["action", "author"]
+    search_fields = ["measure", "value", "action__number", "action__text"]
+    autocomplete_fields = ["author"]
+    raw_id_fields = ["action"]
+    date_hierarchy = "given_on"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import update_history
+from actions.display import measure_lines
 from actions.timeframes import Timeframe, has_month_without_year, parse_timeframe, plan_period
 from plans.fields import optional_user, rolled_forward_from
 from plans.models import (
@@ -368,6 +369,44 @@ def refresh_current_updates(action_ids) -> None:
             .values("pk")[:1]
         )
         updates.filter(pk=Subquery(latest)).update(is_current=True)
+
+
+class MeasureValue(models.Model):
+    """A value or piece of evidence given for one of an action's outcome measures (a line of
+    its "How will we know it has made a difference?"). Kept as a history: the latest for each
+    measure is what the pages and packs show beside it."""
+
+    partnership_path = "action__outcome__plan__group__partnership"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measure_values")
+    measure = models.TextField(help_text="The measure, as its line of the action reads.")
+    value = models.TextField(help_text="The latest figure, or the evidence, for the measure.")
+    given_on = models.DateField(default=timezone.localdate)
+    author = optional_user("measure_values")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(value=""), name="measure_value_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value} ({self.given_on:%-d %b %Y})"
+
+
+def latest_measure_values(actions) -> None:
+    """Set each action's measure_lines: [(measure, its latest MeasureValue or None)], one
+    query for them all."""
+    latest: dict[tuple[int, str], MeasureValue] = {}
+    values = MeasureValue.objects.filter(action__in=[a.pk for a in actions]).order_by(
+        "given_on", "pk"
+    )
+    for value in values:
+        latest[value.action_id, value.measure] = value
+    for action in actions:
+        lines = measure_lines(action.outcome_measures).splitlines()
+        action.measure_lines = [(line, latest.get((action.pk, line))) for line in lines]
 
 
 class Risk(Tracked):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
-from actions.display import measure_lines, step_details
+from actions.display import step_details
 from plans.badges import rating_badge
 
 EMPTY = "–"
@@ -167,6 +167,21 @@ def action_links(ctx: TableContext, action, *, first: bool, last: bool) -> str:
     return f'<div class="app-action-links">{html}</div>'
 
 
+def measures_cell(action) -> str:
+    """Each measure on its line, with its latest figure or evidence and date (measure_lines,
+    set by actions.models.latest_measure_values)."""
+    items = []
+    for measure, latest in getattr(action, "measure_lines", []):
+        item = e(measure)
+        if latest is not None:
+            item += (
+                f'<br><span class="app-meta">Latest: {lines(latest.value)} '
+                f"({short_date(latest.given_on)})</span>"
+            )
+        items.append(item)
+    return "<br>".join(items) or EMPTY
+
+
 def action_row(
     ctx: TableContext, row, action, *, index: int, outcome_first: bool, outcome_last: bool
 ) -> str:
@@ -207,8 +222,7 @@ def action_row(
         )
     html += f'<td data-label="Rating">{rating_badge(action.current_rating)}{updated}</td>'
     if ctx.has_measures:
-        measures = lines(measure_lines(action.outcome_measures)) or EMPTY
-        html += f'<td data-label="How we will know">{measures}</td>'
+        html += f'<td data-label="How we will know">{measures_cell(action)}</td>'
     commentary = lines(action.current_commentary or "") or EMPTY
     return html + f'<td data-label="Latest commentary">{commentary}</td></tr>'
 

@@ -107,6 +107,7 @@ action_urls = [
     path("actions/", actions.action_list, name="list"),
     path("actions/<int:pk>/", actions.action_detail, name="detail"),
     path("actions/<int:pk>/update/", actions.progress_update, name="update"),
+    path("actions/<int:pk>/measures/new/", actions.measure_value, name="measure_value"),
     # The chair's review of leads' updates.
     path("reviews/", reviews.review_list, name="reviews"),
     path("updates/<int:pk>/review/", reviews.review_update, name="review"),

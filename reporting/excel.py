@@ -13,10 +13,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actions.display import measure_lines, step_text
+from actions.display import step_text
 from plans.models import RagRating, readable_text_colour
 from reporting.cells import new_workbook, set_text, workbook_bytes
-from reporting.packs import ActionLine, Pack, change_words
+from reporting.packs import ActionLine, Pack, change_words, measures_text
 
 DATE_FORMAT = "d mmm yyyy"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
@@ -267,7 +267,7 @@ def write_plan_row(sheet, row, pack, priority, outcome, line: ActionLine) -> Non
     put(sheet, row, 12, evidence_text(line))
     put(sheet, row, 13, change_text(line, pack))
     put(sheet, row, 14, "Yes" if line.overdue else "No")
-    put(sheet, row, 15, measure_lines(action.outcome_measures))
+    put(sheet, row, 15, measures_text(line))
 
 
 def write_summary(sheet: Worksheet, pack: Pack) -> None:

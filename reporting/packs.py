@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate, Step
+from actions.display import measure_lines
+from actions.models import Action, MeasureValue, ProgressUpdate, Step
 from actions.timeframes import is_overdue, plan_period
 from actions.update_history import Update
 from plans.models import Group, Partnership, Plan, Priority, RagRating, Theme
@@ -27,6 +28,8 @@ class ActionLine:
     previous_rating: RagRating | None
     changes: list[Change]
     overdue: bool
+    # Its outcome measures, each with its latest value as at the pack (MeasureValue or None).
+    measures: list = field(default_factory=list)
 
     @property
     def scale(self) -> str | None:
@@ -288,6 +291,7 @@ def build_pack(
 
     for plan_pack in by_plan.values():
         plan_pack.priorities = [block for block in plan_pack.priorities if block.outcomes]
+    measures_as_at([line for p in by_plan.values() for line in p.lines], as_at, cutoff)
     return Pack(
         partnership=partnership,
         title=title or f"{partnership.name} – progress as at {as_at:%-d %B %Y}",
@@ -300,6 +304,35 @@ def build_pack(
         generated_at=timezone.now(),
         cutoff=cutoff,
     )
+
+
+def measures_text(line: ActionLine) -> str:
+    """One line per measure, each followed by its latest value and date, if it has one."""
+    parts = []
+    for measure, latest in line.measures:
+        parts.append(measure)
+        if latest is not None:
+            parts.append(f"Latest: {latest.value} ({latest.given_on:%-d %b %Y})")
+    return "\n".join(parts)
+
+
+def measures_as_at(lines: list[ActionLine], as_at: datetime.date, cutoff) -> None:
+    """Each line's measures with their latest values given by the pack's day and entered by
+    its cut-off (one query, and none for a pack without measures)."""
+    measured = [line for line in lines if line.action.outcome_measures.strip()]
+    if not measured:
+        return
+    latest = {}
+    values = MeasureValue.objects.filter(
+        action__in=[line.action.pk for line in measured],
+        given_on__lte=as_at,
+        created_at__lte=cutoff,
+    ).order_by("given_on", "pk")
+    for value in values:
+        latest[value.action_id, value.measure] = value
+    for line in measured:
+        names = measure_lines(line.action.outcome_measures).splitlines()
+        line.measures = [(name, latest.get((line.action.pk, name))) for name in names]
 
 
 def plan_pack_as_at(

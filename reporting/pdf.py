@@ -34,11 +34,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from weasyprint.urls import URLFetcher
 
-from actions.display import measure_lines, step_text
+from actions.display import step_text
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
 from reporting.apart import peak_mb, run_apart
-from reporting.packs import ActionLine, Pack, change_words
+from reporting.packs import ActionLine, Pack, change_words, measures_text
 from reporting.pdf_fetcher import BASE_URL, StaticOnlyURLFetcher
 
 # WeasyPrint options: PDF/UA-1 (tagged PDF, document title shown, language set).
@@ -178,7 +178,7 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
         previous=previous,
         previous_class=previous_class,
         commentary=commentary,
-        measures=measure_lines(action.outcome_measures),
+        measures=measures_text(line),
         change=", ".join(changes),
         since="\n".join(changes) or "No change",
     )

@@ -104,6 +104,7 @@ def test_every_view_is_in_a_permission_test():
             "test_imports.py",
             "test_word_import.py",
             "test_lead_records.py",
+            "test_plan_shapes.py",
             "test_audit.py",
             "test_review.py",
             "test_lock.py",

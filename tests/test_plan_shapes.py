@@ -404,3 +404,48 @@ def test_no_list_in_the_pack_cuts_an_actions_words(shaped):
     text = squeeze(pdf_text(render_pack_pdf(pack)))
     assert text.count(squeeze(action.text)) >= 2  # the plan's table and the exception report
     assert "…" not in text
+
+
+# A measure's latest figure or evidence ------------------------------------------------------
+
+UPDATE_OWN_GROUP = {"staff": 200, "chair": 200, "board": 403, "outsider": 404, "anonymous": 302}
+
+
+def measured_action(client_for):
+    plan = import_shaped_plan(client_for("staff"))
+    return Action.objects.get(outcome__plan=plan, number="1.1")
+
+
+@pytest.mark.parametrize("persona", ["staff", "chair", "board", "outsider", "anonymous"])
+def test_those_who_update_an_action_give_its_measures_values(client_for, persona):
+    action = measured_action(client_for)
+    response = client_for(persona).get(url("actions:measure_value", action.pk))
+    assert response.status_code == UPDATE_OWN_GROUP[persona]
+
+
+def test_a_measures_latest_value_shows_on_the_pages_and_in_the_packs(client_for):
+    action = measured_action(client_for)
+    chair = client_for("chair")
+    today = timezone.localdate()
+    response = chair.post(
+        url("actions:measure_value", action.pk),
+        {"measure": "Fewer repeat referrals", "value": "Down 12% on last year",
+         "given_on": today.isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    detail = chair.get(url("actions:detail", action.pk)).content.decode()
+    assert 'Fewer repeat referrals<br><span class="app-meta">Latest: Down 12% on last year' in (
+        detail
+    )
+    page = chair.get(url("plans:plan", action.outcome.plan_id)).content.decode()
+    assert "Latest: Down 12% on last year" in page
+    pack, _ = plan_pack(action.outcome.plan, today)
+    text = squeeze(pdf_text(render_pack_pdf(pack)))
+    assert squeeze("Fewer repeat referrals Latest: Down 12% on last year") in text
+    # A pack as at an earlier day does not show a value given since.
+    earlier, _ = plan_pack(action.outcome.plan, today - dt.timedelta(days=1))
+    assert "Down 12%" not in pdf_text(render_pack_pdf(earlier))
+    # The form asks for each part in words, and keeps what was typed.
+    response = chair.post(url("actions:measure_value", action.pk), {"value": "Kept"})
+    html = response.content.decode()
+    assert "Choose the measure" in html and "Kept" in html

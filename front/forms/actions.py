@@ -2,7 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate, Risk, Step
+from actions.display import measure_lines
+from actions.models import Action, MeasureValue, ProgressUpdate, Risk, Step
 from front.forms.base import DayField, EditForm, GovukForm, IdsInRange, PastDayField
 from plans.models import RagRating, Theme
 
@@ -274,3 +275,43 @@ class RiskForm(EditForm):
         field = self.fields["rating"]
         field.queryset = RagRating.objects.filter(live, partnership=partnership)
         field.empty_label = "No rating"
+
+
+class MeasureValueForm(GovukForm, forms.ModelForm):
+    """The latest figure or evidence for one of an action's outcome measures."""
+
+    class Meta:
+        model = MeasureValue
+        fields = ["measure", "value", "given_on"]
+        labels = {
+            "measure": "Which measure",
+            "value": "Its latest figure or evidence",
+            "given_on": "Date it was given",
+        }
+        help_texts = {"value": "For example: 62% of families offered early help (Q2 data)."}
+        widgets = {"measure": forms.RadioSelect, "value": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"given_on": PastDayField}
+        error_messages = {
+            "measure": {"required": "Choose the measure", "invalid_choice": "Choose a measure"},
+            "value": {"required": "Enter the figure or evidence"},
+            "given_on": {
+                "required": "Enter the date it was given",
+                "invalid": "Enter a real date",
+                "too_late": "The date cannot be in the future",
+            },
+        }
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.action = action
+        lines = measure_lines(action.outcome_measures).splitlines()
+        field = forms.ChoiceField(
+            label=self.fields["measure"].label,
+            choices=[(line, line) for line in lines],
+            widget=forms.RadioSelect,
+            error_messages=self.fields["measure"].error_messages,
+        )
+        self.fields["measure"] = field
+        if len(lines) == 1:
+            field.initial = lines[0]
+        self.fields["given_on"].initial = timezone.localdate

@@ -1,19 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.history import change_log
-from actions.models import ProgressUpdate
+from actions.models import ProgressUpdate, latest_measure_values
 from actions.progress import record_progress
 from actions.queries import actions_for_display, partnership_actions, ratings_by_id
 from actions.review import returned_to
 from actions.update_history import NEWEST_FIRST
 from front.access import access_for, action_for_user
 from front.filters import ActionFilter
-from front.forms.actions import ProgressUpdateForm
+from front.forms.actions import MeasureValueForm, ProgressUpdateForm
 from reporting.locks import lock_note
 
 PAGE_SIZE = 50
@@ -66,6 +68,7 @@ def action_detail(request, slug, pk):
         .order_by(*NEWEST_FIRST)
     )
     can_update = access.can_update(action)
+    latest_measure_values([action])
     return render(
         request,
         "actions/action_detail.html",
@@ -83,6 +86,39 @@ def action_detail(request, slug, pk):
             "nav_dashboard": True,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_value(request, slug, pk):
+    """The latest figure or evidence for one of the action's outcome measures: given by those
+    who may update the action."""
+    access, action = action_for_user(request, slug, pk, update=True)
+    if not action.outcome_measures.strip():
+        raise Http404("This action has no outcome measures")
+    form = MeasureValueForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        value = form.save(commit=False)
+        value.author = request.user
+        value.save()
+        messages.success(request, f"Saved the latest for “{value.measure}”.")
+        return redirect(action.url_in(slug))
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "title": f"Give a measure's latest for action {action.number}".strip(),
+        "caption": action.outcome.plan.full_title,
+        "crumbs": [
+            ("Dashboard", reverse("plans:dashboard", args=[slug])),
+            (action.outcome.plan.title, action.outcome.plan.url_in(slug)),
+            (f"Action {action.number}".strip(), action.url_in(slug)),
+        ],
+        "cancel_url": action.url_in(slug),
+        "submit_label": "Save",
+        "form": form,
+        "nav_dashboard": True,
+    }
+    return render(request, "plans/edit/form_page.html", context)
 
 
 @login_required

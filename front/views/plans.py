@@ -13,7 +13,7 @@ from django.utils.http import quote_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from actions.models import Step
+from actions.models import Step, latest_measure_values
 from actions.queries import (
     actions_for_display,
     not_complete_q,
@@ -160,6 +160,8 @@ def plan_detail(request, slug, pk):
         filtered=filtered,
         csrf_token=get_token(request) if access.can_edit else "",
     )
+    if table.has_measures:
+        latest_measure_values([a for section in sections for a in section.actions])
     listed = replace(table, outcome_column=False, has_measures=False)  # core activities
     for section in sections:
         section.body = table_body(listed if section.core else table, section)

@@ -300,6 +300,15 @@ PAGES = {
         "Add a core activity",
         None,
     ),
+    "measure-value-form": (
+        "staff",
+        lambda: merton(
+            "actions:measure_value",
+            lambda: Action.objects.get(outcome__plan=shaped_plan(), number="1.1").pk,
+        ),
+        None,
+        None,
+    ),
     "settings": ("staff", lambda: merton("plans:settings"), "MSCP settings", None),
     "themes": ("staff", lambda: merton("plans:themes"), None, None),
     "ratings": ("staff", lambda: merton("plans:ratings"), None, None),
