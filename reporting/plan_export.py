@@ -18,6 +18,7 @@ from reporting.plan_sheet import (
     data_rows,
     narrative_data,
     narrative_rows,
+    plan_columns,
     plan_data,
 )
 from reporting.uploads import MAX_UPLOAD_BYTES, PLAN_SHEET, megabytes
@@ -59,7 +60,7 @@ def write_plan_sheet(worksheet, rows: list[dict], columns=COLUMNS) -> None:
 def plan_workbook(plan: Plan) -> bytes:
     """The plan in the layout, as an xlsx file that plan import reads back unchanged."""
     workbook, worksheet = new_workbook(plan.full_title, PLAN_SHEET)
-    write_plan_sheet(worksheet, data_rows(plan_data(plan)))
+    write_plan_sheet(worksheet, data_rows(plan_data(plan)), plan_columns(plan))
     narrative = workbook.create_sheet(NARRATIVE_SHEET)
     write_plan_sheet(narrative, narrative_rows(narrative_data(plan)), NARRATIVE_COLUMNS)
     return workbook_bytes(workbook)

@@ -19,6 +19,7 @@ from reporting.plan_sheet import (
     OVERARCHING,
 )
 from reporting.uploads import Sheet
+from reporting.word_plans import heading_key
 
 # Reading rows into plan data -------------------------------------------------------------
 
@@ -47,6 +48,17 @@ def normalise_title(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
+def level_column(title: str):
+    """A plan's own name for a level, as its export writes it ("Strategic priority", "Impact
+    number"): the priority, outcome or action column (numbers included) it stands for."""
+    words = " ".join(title.split())
+    number = words.casefold().endswith(" number")
+    key = heading_key(words[: -len(" number")] if number else words)
+    if key not in ("priority", "outcome", "action"):
+        return None
+    return COLUMN_BY_KEY[f"{key}_number" if number else key]
+
+
 def match_header(header: list[str], rows: list) -> tuple[dict, list[RowError]]:
     """Column key -> index, from the header row; errors name every missing or unknown column."""
     known = {normalise_title(c.title): c for c in COLUMNS + OPTIONAL_COLUMNS}
@@ -57,7 +69,7 @@ def match_header(header: list[str], rows: list) -> tuple[dict, list[RowError]]:
                 letter = get_column_letter(index + 1)
                 errors.append(RowError(1, None, f"column {letter} has no name but has text in it"))
             continue
-        column = known.get(normalise_title(title))
+        column = known.get(normalise_title(title)) or level_column(title)
         if column is None:
             errors.append(
                 RowError(

@@ -116,6 +116,32 @@ ACTION_ROW_KEYS = [
 ]
 
 
+def plan_columns(plan: Plan) -> list[Column]:
+    """The layout's columns with the plan's own names for its levels: "Strategic priority"
+    and "Strategic priority number" for a plan that calls its priorities so (import reads
+    them back: reporting.plan_reading.match_header)."""
+    labels = {
+        "priority": plan.priority_label,
+        "outcome": plan.outcome_label,
+        "action": plan.action_label,
+    }
+    names = {
+        "priority": plan.priority_name,
+        "outcome": plan.outcome_name,
+        "action": plan.action_name,
+    }
+    columns = []
+    for column in COLUMNS:
+        level = column.key.removesuffix("_number")
+        if level in labels and labels[level]:
+            title = labels[level] if level == column.key else f"{names[level].capitalize()} number"
+            column = Column(
+                column.key, title, column.width, column.hint, column.max_length, column.number
+            )
+        columns.append(column)
+    return columns
+
+
 # A plan as structured data ---------------------------------------------------------------
 
 

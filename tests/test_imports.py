@@ -44,14 +44,19 @@ def row(**cells) -> list[str]:
     return [cells.get(column.key, "") for column in COLUMNS]
 
 
-def xlsx(rows, header=HEADER, sheet="Plan") -> bytes:
-    """A workbook as a user would save it (openpyxl takes a cell starting with = for a formula)."""
+def xlsx(rows, header=HEADER, sheet="Plan", more_sheets=None) -> bytes:
+    """A workbook as a user would save it (openpyxl takes a cell starting with = for a
+    formula); more_sheets: {name: its rows, header first}."""
     workbook = openpyxl.Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
     worksheet.append(header)
     for cells in rows:
         worksheet.append(cells)
+    for name, more in (more_sheets or {}).items():
+        extra = workbook.create_sheet(name)
+        for cells in more:
+            extra.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -227,7 +232,17 @@ def test_export_writes_the_layout(client_for):
     assert response["Content-Disposition"].startswith('attachment; filename="medway-')
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     worksheet = workbook["Plan"]
-    assert [c.value for c in worksheet[1]] == HEADER
+    # The layout's columns, the levels under the plan's own names (import reads them back).
+    header = [c.value for c in worksheet[1]]
+    assert header[:6] == [
+        "Priority objective number",
+        "Priority objective",
+        "Identified improvement area / desired outcome number",
+        "Identified improvement area / desired outcome: What do we intend to achieve?",
+        "Specific action number",
+        "Specific action",
+    ]
+    assert header[6:] == HEADER[6:]
     assert worksheet.freeze_panes == "A2"
     assert worksheet.column_dimensions["F"].width == 50
     assert worksheet["F2"].alignment.wrap_text
@@ -457,8 +472,7 @@ def edited_ess_export(client) -> bytes:
     themes of 2.2 changed, and a progress update for 2.3."""
     rows = sheet_rows(client.get(url("imports:export", ess().pk)).content)
     header, body = rows[0], rows[1:]
-    index = {key: header.index(c.title) for key, c in zip([c.key for c in COLUMNS], COLUMNS,
-                                                          strict=True)}  # fmt: skip
+    index = {column.key: i for i, column in enumerate(COLUMNS)}  # the layout's order
     header += ["Rating", "Commentary"]
     edited = []
     for cells in body:
@@ -590,7 +604,8 @@ def test_an_action_moved_to_another_outcome_keeps_its_id(db, demo):
     plan = ess()
     rows = sheet_rows(plan_workbook(plan))
     header, body = rows[0], rows[1:]
-    number, outcome = header.index("Action number"), header.index("Outcome number")
+    keys = [column.key for column in COLUMNS]  # the layout's order
+    number, outcome = keys.index("action_number"), keys.index("outcome_number")
     moved = [r for r in body if r[number] == "1.7"]  # the action and its steps
     for cells in moved:
         body.remove(cells)

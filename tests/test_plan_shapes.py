@@ -324,14 +324,8 @@ NARRATIVE = [
 
 
 def with_narrative(rows, narrative=NARRATIVE) -> bytes:
-    book = openpyxl.load_workbook(io.BytesIO(xlsx(rows, header=[*HEADER, "Rating", "Commentary"])))
-    sheet = book.create_sheet("Narrative")
-    sheet.append(NARRATIVE_HEADER)
-    for cells in narrative:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    header = [*HEADER, "Rating", "Commentary"]
+    return xlsx(rows, header=header, more_sheets={"Narrative": [NARRATIVE_HEADER, *narrative]})
 
 
 def test_the_narrative_sheet_brings_the_plans_texts_and_core_activities(client_for):

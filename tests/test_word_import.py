@@ -28,6 +28,7 @@ from tests.test_imports import (
     preview_and_confirm,
     snapshot,
     upload,
+    zip_bytes,
 )
 from tests.word_docs import plan_docx, set_cell
 
@@ -229,14 +230,6 @@ def test_steps_lettered_or_listed_in_the_action_cell(demo, db):
 # Bad files: refused in words, nothing written ----------------------------------------------
 
 
-def zip_of(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def good_parts() -> dict[str, bytes]:
     content = word_document(SHAPED_ROWS, SHAPED_HEADER)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -244,7 +237,7 @@ def good_parts() -> dict[str, bytes]:
 
 
 def with_document_xml(xml: bytes) -> bytes:
-    return zip_of({**good_parts(), "word/document.xml": xml})
+    return zip_bytes({**good_parts(), "word/document.xml": xml})
 
 
 ENTITY = b"""<?xml version="1.0"?>
@@ -258,7 +251,7 @@ NO_TABLE = b"""<?xml version="1.0"?>
 
 def bomb() -> bytes:
     """A document.xml that unpacks to 60 MB from a few kilobytes."""
-    return zip_of({**good_parts(), "word/document.xml": b"<" + b" " * 60_000_000 + b">"})
+    return zip_bytes({**good_parts(), "word/document.xml": b"<" + b" " * 60_000_000 + b">"})
 
 
 BAD_FILES = {
@@ -294,7 +287,7 @@ def test_a_bad_word_file_is_refused_in_words_and_nothing_is_written(client_for, 
 
 def test_a_word_file_over_the_size_limit_is_refused(client_for):
     client = client_for("staff")
-    content = zip_of({"word/document.xml": b"x"}) + b"\0" * (MAX_UPLOAD_BYTES + 1)
+    content = zip_bytes({"word/document.xml": b"x"}) + b"\0" * (MAX_UPLOAD_BYTES + 1)
     response = upload(client, content, name="big.docx", **new_plan_fields())
     assert "larger than" in " ".join(response.context["form"].errors["file"])
 

@@ -41,6 +41,15 @@ def record_for(access, kind_slug: str, pk: int):
     return kind, record
 
 
+def done(request, access, kind, summary, detail, message):
+    """After a rename or merge: the audit log's event, the user's message, back to the list."""
+    audit.record(
+        kind, request=request, partnership=access.partnership, summary=summary, detail=detail
+    )
+    messages.success(request, message)
+    return redirect("plans:leads", access.partnership.slug)
+
+
 @staff_view()
 def lead_record_rename(request, access, kind, pk):
     kind, record = record_for(access, kind, pk)
@@ -48,18 +57,14 @@ def lead_record_rename(request, access, kind, pk):
     if request.method == "POST" and form.is_valid():
         old = record.name
         rename(record, form.cleaned_data["name"])
-        audit.record(
-            audit.Kind.LEAD_RECORD_RENAMED,
-            request=request,
-            partnership=access.partnership,
-            summary=f"Renamed the {kind.noun} “{old}” to “{record.name}”",
-            detail={"kind": kind.slug, "id": record.pk, "from": old, "to": record.name},
-        )
-        messages.success(
+        return done(
             request,
+            access,
+            audit.Kind.LEAD_RECORD_RENAMED,
+            f"Renamed the {kind.noun} “{old}” to “{record.name}”",
+            {"kind": kind.slug, "id": record.pk, "from": old, "to": record.name},
             f"Renamed “{old}” to “{record.name}”. Plans that write “{old}” still link to it.",
         )
-        return redirect("plans:leads", access.partnership.slug)
     context = settings_context(
         access,
         "leads",
@@ -82,19 +87,15 @@ def lead_record_merge(request, access, kind, pk):
         except MergeRefused as refused:
             form.add_error("into", str(refused))
         else:
-            audit.record(
-                audit.Kind.LEAD_RECORD_MERGED,
-                request=request,
-                partnership=access.partnership,
-                summary=f"Merged the {kind.noun} “{name}” into “{kept.name}”",
-                detail={"kind": kind.slug, "merged": name, "into": kept.pk, "moved": moved},
-            )
-            messages.success(
+            return done(
                 request,
+                access,
+                audit.Kind.LEAD_RECORD_MERGED,
+                f"Merged the {kind.noun} “{name}” into “{kept.name}”",
+                {"kind": kind.slug, "merged": name, "into": kept.pk, "moved": moved},
                 f"Merged “{name}” into “{kept.name}”: what it led is led by “{kept.name}”, "
                 f"and plans that write “{name}” link to it.",
             )
-            return redirect("plans:leads", access.partnership.slug)
     context = settings_context(
         access,
         "leads",

@@ -204,3 +204,25 @@ def screenshot():
         return path
 
     return screenshot
+
+
+def upload_odd_word_plan(page: Page, title: str) -> None:
+    """On the import page: upload, as a new ESS plan, a Word plan whose headings the app does
+    not know (tests/test_word_import.py's), up to the page that asks what each column holds."""
+    from tests.test_word_import import ODD_HEADER, ODD_ROWS, word_document
+
+    page.get_by_label("Plan file").set_input_files(
+        {
+            "name": "plan.docx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "buffer": word_document(ODD_ROWS, ODD_HEADER),
+        }
+    )
+    page.get_by_label("Create a new plan").check()
+    page.get_by_label("Group that owns the new plan").select_option(
+        label="Effective Safeguarding and Support Subgroup"
+    )
+    page.get_by_label("Title of the new plan").fill(title)
+    page.get_by_label("Period of the new plan").fill("2026-27")
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Say what each column holds")

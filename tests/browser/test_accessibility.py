@@ -14,7 +14,7 @@ from plans import two_step
 from plans.models import Group, Membership, Organisation, Partnership, Person, Plan, RagRating
 from reporting.models import Meeting
 from reporting.plan_export import plan_workbook
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, upload_odd_word_plan
 from tests.factories import UserFactory
 from tests.shaped_plan import make_shaped_plan
 
@@ -163,23 +163,7 @@ def upload_the_plan(page):
 
 def upload_a_word_plan(page):
     """Staff upload a Word plan whose headings the app does not know: the mapping page."""
-    from tests.test_word_import import ODD_HEADER, ODD_ROWS, word_document
-
-    page.get_by_label("Plan file").set_input_files(
-        {
-            "name": "odd.docx",
-            "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "buffer": word_document(ODD_ROWS, ODD_HEADER),
-        }
-    )
-    page.get_by_label("Create a new plan").check()
-    page.get_by_label("Group that owns the new plan").select_option(
-        label="Effective Safeguarding and Support Subgroup"
-    )
-    page.get_by_label("Title of the new plan").fill("Odd plan")
-    page.get_by_label("Period of the new plan").fill("2026-27")
-    page.get_by_role("button", name="Upload and check").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Say what each column holds")
+    upload_odd_word_plan(page, "Odd plan")
 
 
 def submit_blank_action(page):

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from actions.models import Action, ProgressUpdate
 from actions.progress import record_progress
 from plans.models import Plan, RagRating
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, upload_odd_word_plan
 
 pytestmark = pytest.mark.browser
 
@@ -319,26 +319,9 @@ def test_a_word_plan_is_uploaded_its_columns_named_previewed_and_confirmed(
 ):
     """Staff upload a plan kept in Word whose headings the app does not know, say what each
     column holds, check the changes and import it."""
-    from tests.test_word_import import ODD_HEADER, ODD_ROWS, word_document
-
     sign_in(page, "staff")
     page.goto(reverse("imports:start", args=["merton"]))
-    page.get_by_label("Plan file").set_input_files(
-        {
-            "name": "riverton.docx",
-            "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "buffer": word_document(ODD_ROWS, ODD_HEADER),
-        }
-    )
-    page.get_by_label("Create a new plan").check()
-    page.get_by_label("Group that owns the new plan").select_option(
-        label="Effective Safeguarding and Support Subgroup"
-    )
-    page.get_by_label("Title of the new plan").fill("Riverton plan from Word")
-    page.get_by_label("Period of the new plan").fill("2026-27")
-    page.get_by_role("button", name="Upload and check").click()
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("Say what each column holds")
+    upload_odd_word_plan(page, "Riverton plan from Word")
     page.get_by_label("Column 1: Area").select_option("Outcome")
     page.get_by_label("Column 2: What").select_option("Action")
     page.get_by_label("Column 3: Named person").select_option("Lead")
