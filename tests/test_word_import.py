@@ -12,11 +12,13 @@ import openpyxl
 import pytest
 import yaml
 from django.utils import timezone
+from pypdf import PdfReader
 
 from actions.models import Action, ProgressUpdate, Step
 from plans.models import Outcome, Partnership, Plan, Priority
 from reporting.excel import render_pack_xlsx
 from reporting.pack_files import plan_pack
+from reporting.pdf import render_pack_pdf
 from reporting.plan_reading import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES
 from reporting.word_plans import read_word_plan, theme_codes
@@ -200,6 +202,26 @@ def test_a_made_up_word_plan_without_outcomes_imports_with_nothing_invented(clie
         "Quarterly",
     )
     assert ProgressUpdate.objects.get(action=core).commentary == "Two audits done."
+    # Seen as written: on the plan page, in the PDF and in the Excel pack.
+    page = client.get(url("plans:plan", plan.pk)).content.decode()
+    assert "Overarching strategic priority: Every child in Riverton grows up safe" in page
+    assert "Core activities" in page and "(continued)" not in page
+    pack, _ = plan_pack(plan, timezone.localdate())
+    reader = PdfReader(io.BytesIO(render_pack_pdf(pack)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    squeezed = "".join(text.split())
+    for words in [
+        "Core activities",
+        "Multi-agency case audit",
+        "Mapping started with schools.",
+        "More families offered early help",
+        "Strategic priority 1: Early help",
+    ]:
+        assert "".join(words.split()) in squeezed, words
+    book = openpyxl.load_workbook(io.BytesIO(render_pack_xlsx(pack)))
+    rows = {r[2]: r for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    assert rows["1.1"][-1] == "More families offered early help"
+    assert rows["0.1"][0] == "Overarching: Every child in Riverton grows up safe"
 
 
 def test_steps_lettered_or_listed_in_the_action_cell(demo, db):
