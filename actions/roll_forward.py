@@ -182,8 +182,17 @@ class NothingToCarry(ValueError):
     """No live action of the plan was chosen: a plan with nothing in it is not made."""
 
 
-PLAN_FIELDS = ["introduction", "priority_label", "outcome_label", "action_label"]
-ACTION_FIELDS = ["text", "lead", "timeframe", "outcome_measures", "note"]
+PLAN_FIELDS = [
+    "introduction",
+    "notes",
+    "appendices",
+    "priority_label",
+    "outcome_label",
+    "action_label",
+    "has_priorities",
+    "has_outcomes",
+]
+ACTION_FIELDS = ["kind", "text", "lead", "timeframe", "outcome_measures", "note"]
 STEP_FIELDS = ["label", "text", "lead", "timeframe", "note"]
 
 
@@ -233,6 +242,7 @@ def roll_forward(*, plan: Plan, title: str, period: str, action_ids, renumber: b
                         plan=new_plan,
                         number=section.number,
                         title=section.priority.title,
+                        overarching=section.priority.overarching,
                         position=priority_position,
                     )
                 )

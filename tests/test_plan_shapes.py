@@ -443,3 +443,29 @@ def test_a_measures_latest_value_shows_on_the_pages_and_in_the_packs(client_for)
     response = chair.post(url("actions:measure_value", action.pk), {"value": "Kept"})
     html = response.content.decode()
     assert "Choose the measure" in html and "Kept" in html
+
+
+def test_rolling_forward_keeps_the_plans_shape(client_for):
+    """A plan without outcomes, with an overarching priority and a core activity, rolled
+    forward: the new plan has the same levels, and the core activity stays one."""
+    from django.contrib.auth import get_user_model
+
+    from actions.roll_forward import roll_forward
+    from tests.shaped_plan import make_shaped_plan
+
+    plan = make_shaped_plan(Plan.objects.get(title__startswith="Effective").group)
+    ids = list(Action.objects.filter(outcome__plan=plan).values_list("pk", flat=True))
+    user = get_user_model().objects.first()
+    new = roll_forward(
+        plan=plan, title="Riverton 2027-28", period="2027-28", action_ids=ids, renumber=False,
+        user=user,
+    )  # fmt: skip
+    assert (new.has_priorities, new.has_outcomes, new.priority_label) == (
+        True,
+        False,
+        "Strategic priority",
+    )
+    assert new.priorities.get(overarching=True).title == "Every child in Riverton grows up safe"
+    core = Action.objects.get(outcome__plan=new, kind=Action.Kind.CORE_ACTIVITY)
+    assert core.text == "Quarterly multi-agency case audit"
+    assert new.notes == "Reviewed by the board each quarter."
