@@ -260,8 +260,12 @@ def count_row(label: str, detail: str, counts, lines=None, overdue=None) -> Coun
 
 
 def priority_count_rows(plan, title: str, plan_pack) -> list[CountRow]:
-    """A row per priority; for a plan without priorities, a row per outcome instead."""
+    """A row per priority; for a plan without priorities, a row per outcome instead; its core
+    activities first, so the rows add up to the plan's actions."""
     rows = []
+    if plan_pack.core:
+        counts = Counter(line.scale for line in plan_pack.core)
+        rows.append(count_row("Core activities", title, counts, plan_pack.core))
     for block in plan_pack.priorities:
         if block.priority:
             lines = [line for outcome in block.outcomes for line in outcome.lines]

@@ -212,6 +212,8 @@ def test_the_pdf_reads_like_the_plan(shaped):
     ]:
         assert squeeze(words) in text, words
     assert "(continued)" not in text
+    # Ratings by priority add up: the core activities have their own row.
+    assert squeeze("Core activities Riverton Children's Plan 2026-27") in text
     assert squeeze("Transcribed from the 2026 Word file.") not in text  # for staff only
     assert squeeze("Riverton Children's Plan 2026-27 2026-27") not in text
 
