@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from actions.models import Action, Step
+from plans.models import Outcome, Theme
 
 HIDDEN_FIELDS = {
     "version",
@@ -32,7 +33,44 @@ def _label(model, name: str) -> str:
         return name.replace("_", " ").capitalize()
 
 
-def _describe(records, model, subject) -> list[Change]:
+class Words:
+    """Ids in a history record said in words: a theme's code and name, an outcome's number and
+    text, a choice's label. Looked up once, and only if a change needs them."""
+
+    def __init__(self, action: Action):
+        self.action = action
+        self.loaded: dict[str, dict] = {}
+
+    def names(self, kind: str) -> dict:
+        if kind not in self.loaded:
+            if kind == "theme":
+                themes = Theme.objects.live().filter(
+                    partnership=self.action.outcome.plan.group.partnership_id
+                )
+                self.loaded[kind] = {t.pk: f"{t.code}) {t.name}" for t in themes}
+            else:
+                outcomes = Outcome.objects.filter(plan=self.action.outcome.plan_id)
+                self.loaded[kind] = {o.pk: str(o) or "(no outcome level)" for o in outcomes}
+        return self.loaded[kind]
+
+    def __call__(self, model, name: str, value) -> str:
+        if isinstance(value, list):  # m2m: list of through-row dicts
+            themes = self.names("theme")
+            return ", ".join(themes.get(v.get("theme"), "a deleted theme") for v in value) or "none"
+        if value is None:
+            return ""
+        if name == "outcome":
+            return self.names("outcome").get(value, "a deleted outcome")
+        field = model._meta.get_field(name) if name in FIELD_NAMES.get(model, ()) else None
+        if field is not None and field.choices:
+            return str(dict(field.choices).get(value, value))
+        return str(value)
+
+
+FIELD_NAMES = {model: {f.name for f in model._meta.get_fields()} for model in (Action, Step)}
+
+
+def _describe(records, model, subject, words) -> list[Change]:
     changes = []
     previous = {}
     for record in records:  # oldest first
@@ -40,7 +78,7 @@ def _describe(records, model, subject) -> list[Change]:
         if record.history_type == "~" and prior is not None:
             delta = record.diff_against(prior)
             shown = [
-                (_label(model, c.field), _text(c.old), _text(c.new))
+                (_label(model, c.field), words(model, c.field, c.old), words(model, c.field, c.new))
                 for c in delta.changes
                 if c.field not in HIDDEN_FIELDS
             ]
@@ -69,12 +107,6 @@ def _describe(records, model, subject) -> list[Change]:
     return changes
 
 
-def _text(value) -> str:
-    if isinstance(value, list):  # m2m: list of through-row dicts
-        return ", ".join(str(v.get("theme", v)) for v in value) or "none"
-    return "" if value is None else str(value)
-
-
 def change_log(action: Action) -> list[Change]:
     """Every recorded change to the action and its steps, newest first (2 queries)."""
     action_records = action.history.select_related("history_user").order_by("history_date")
@@ -83,8 +115,12 @@ def change_log(action: Action) -> list[Change]:
         .select_related("history_user")
         .order_by("history_date")
     )
-    changes = _describe(action_records, Action, lambda r: "the action")
+    words = Words(action)
+    changes = _describe(action_records, Action, lambda r: "the action", words)
     changes += _describe(
-        step_records, Step, lambda r: f"step {r.label or ''} “{r.text[:40]}”".replace("  ", " ")
+        step_records,
+        Step,
+        lambda r: f"step {r.label or ''} “{r.text[:40]}”".replace("  ", " "),
+        words,
     )
     return sorted(changes, key=lambda c: c.when, reverse=True)

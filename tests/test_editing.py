@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate, Step
 from plans.models import Group, Outcome, Person, Plan, Priority, RagRating, Theme
@@ -641,3 +642,20 @@ def test_progress_updates_of_a_deleted_action_are_kept(client_for, personas):
     ProgressUpdate.objects.create(action=act, rating=rating, commentary="Going well")
     client_for("staff").post(url("actions:delete", act.pk))
     assert ProgressUpdate.objects.filter(action=act).count() == 1
+
+
+def test_the_change_history_says_themes_and_outcomes_in_words(client_for):
+    """Themes by code and name and an outcome by its number and words, never ids."""
+    client = client_for("staff")
+    act = action("2.1")
+    other = ess().outcomes.get(number="3")
+    theme = Theme.objects.get(partnership__slug="merton", code="C")
+    data = form_data(client.get(url("actions:edit", act.pk)), themes=[str(theme.pk)])
+    client.post(url("actions:edit", act.pk), data)
+    act.refresh_from_db()
+    act.outcome = other
+    act.save()
+    html = client.get(url("actions:detail", act.pk)).content.decode()
+    assert "→ “C) Addressing disproportionality”</li>" in html
+    assert f"“{escape(str(other))[:20]}" in html
+    assert f"“{theme.pk}”" not in html and f"“{other.pk}”" not in html

@@ -468,3 +468,19 @@ def test_the_review_page_costs_a_fixed_number_of_queries(
         )
         counts.append(len(captured))
     assert counts[0] == counts[1], "the query count must not grow with the partnership"
+
+
+@pytest.mark.django_db
+def test_the_update_form_shows_the_last_update_and_says_where_a_leads_goes(client, lead, personas):
+    action = ess_action()
+    chair = personas["chair"]
+    give(action, chair, "At risk")
+    form_url = url("actions:update", action.pk)
+    response = signed_in(client, lead).get(form_url)
+    html = response.content.decode()
+    # The last update in full, its rating chosen already (to keep or change).
+    assert "The last update, " in html and "At risk, says chair-persona" in html
+    assert response.context["form"]["rating"].initial == rating("At risk").pk
+    assert ">Send to the chair for review</button>" in html
+    html = signed_in(client, personas["staff"]).get(form_url).content.decode()
+    assert ">Save update</button>" in html

@@ -77,9 +77,11 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
         field.required = True
         self.current = (
             ProgressUpdate.objects.filter(action=action, is_current=True)
-            .select_related("rating")
+            .select_related("rating", "author")
             .first()
         )
+        if self.current is not None and self.current.rating_id:
+            field.initial = self.current.rating_id  # the rating as it is, to keep or change
         rated = self.current.rating if self.current else None
         keep = (
             f"It stays {rated.label}." if rated else "The action has no rating yet, and keeps none."

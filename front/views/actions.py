@@ -16,6 +16,7 @@ from actions.update_history import NEWEST_FIRST
 from front.access import access_for, action_for_user
 from front.filters import ActionFilter
 from front.forms.actions import MeasureValueForm, ProgressUpdateForm
+from plans.permissions import needs_review
 from reporting.locks import lock_note
 
 PAGE_SIZE = 50
@@ -160,9 +161,14 @@ def progress_update(request, slug, pk):
             "plan": plan,
             "action": action,
             "form": form,
-            "current": action.progress_updates.filter(status=ProgressUpdate.Status.ACCEPTED)
-            .select_related("rating")
-            .first(),
+            # The last update the form follows (the one that rates the action), in full.
+            "current": form.current,
+            # A lead's update waits for the chair's review: the button says where it goes.
+            "submit_label": (
+                "Send to the chair for review"
+                if needs_review(access.standing(plan))
+                else "Save update"
+            ),
             "returned": returned_to(access).filter(action=action).first(),
             "lock_note": lock_note(plan, day or timezone.localdate()),
             "next_page": request.GET.get("from", request.POST.get("next_page", "")),

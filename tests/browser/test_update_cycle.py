@@ -74,7 +74,11 @@ def sign_in_as(page: Page, sign_in, name: str) -> None:
 def give_update(page: Page, rating: str, commentary: str) -> None:
     page.get_by_role("radio", name=rating, exact=True).check()
     page.get_by_label("What has happened since the last update?").fill(commentary)
-    go(page, page.get_by_role("button", name="Save update"))
+    # A chair saves; a lead's update goes to the chair, and the button says so.
+    go(page, page.get_by_role("button", name=SAVE_OR_SEND))
+
+
+SAVE_OR_SEND = re.compile(r"^(Save update|Send to the chair for review)$")
 
 
 def banner(page: Page):
