@@ -175,16 +175,19 @@ def read_word_plan(content: bytes, themes: dict[str, str] | None = None) -> Word
             grid = max(candidates, key=len)
             headings = [cell.text for cell in grid[0]]
             detected = {i: key for i, text in enumerate(headings) if (key := heading_key(text))}
-            raise UnrecognisedColumns(0, headings, detected, [grid], rating_key)
+            raise UnrecognisedColumns(0, headings, detected, [grid], rating_key, introduction)
         raise UploadError(
             "No plan table was found in the document: its table needs a first row naming "
             "its columns (for example Outcome, Action, Lead, Timeframe)."
         )
-    header_end, columns, headings = header_of(found[0])
-    if not {"action", "step"} & set(columns.values()):
+    # The plan is in the tables whose columns hold actions (a plan split over several tables
+    # repeats its headings); another table (a glossary, a list of risks) is not read.
+    with_actions = [g for g in found if {"action", "step"} & set(header_of(g)[1].values())]
+    if not with_actions:
+        header_end, columns, headings = header_of(found[0])
         same = [g for g in found if header_of(g)[2] == headings]
         raise UnrecognisedColumns(header_end, headings, columns, same, rating_key, introduction)
-    return read_tables(found, None, themes, rating_key, introduction)
+    return read_tables(with_actions, None, themes, rating_key, introduction)
 
 
 def read_tables(grids, mapping, themes, rating_key, introduction="") -> WordPlan:

@@ -380,3 +380,20 @@ def test_a_mapping_without_actions_or_with_a_column_twice_is_refused(client_for)
     # What was chosen is kept.
     assert response.context["form"]["column_2"].value() == "lead"
     assert snapshot() == before
+
+
+def test_a_table_that_holds_no_actions_is_not_read_as_the_plan(demo, db):
+    """A plan followed by a table of risks (Lead, By when, but no actions): only the plan."""
+    header = ["Outcome", "Action", "Lead", "Timeframe"]
+    plan = docx.Document(io.BytesIO(word_document(ODD_ROWS[:1], header)))
+    risks = plan.add_table(rows=0, cols=3)
+    for cells in [["Risk", "Lead", "By when"], ["Funding ends", "Board", "March 2027"]]:
+        for cell, text in zip(risks.add_row().cells, cells, strict=True):
+            set_cell(cell, text)
+    buffer = io.BytesIO()
+    plan.save(buffer)
+    partnership = Partnership.objects.get(slug="merton")
+    data, errors = read_plan(read_word_plan(buffer.getvalue()).sheet, partnership)
+    assert errors == []
+    actions = data["outcomes"][0]["actions"]
+    assert [a["text"] for a in actions] == ["Run a survey of young people"]
