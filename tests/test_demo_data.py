@@ -1,5 +1,6 @@
 """The three seed plans load completely and faithfully (fixtures/README.md has the rules)."""
 
+import datetime
 import io
 import re
 from pathlib import Path
@@ -11,7 +12,11 @@ from django.core.management import call_command
 
 from actions.models import Action, ProgressUpdate, Step
 from actions.progress import record_progress
+from ops.demo import create_demo_users
+from ops.demo_activity import MARK, TITLE, add_demo_activity
 from plans.models import Group, Membership, Outcome, Person, Plan, Priority, RagRating
+from reporting.models import Meeting
+from reporting.packs import pack_for_meeting
 
 # On both databases (scripts/test): load_demo in one transaction, as scripts/serve runs it on
 # SQLite.
@@ -197,3 +202,21 @@ def test_the_demo_sign_ins_have_their_roles_and_the_lead_is_named_in_the_plans(d
         author=zoe.user,
     )
     assert update.status == ProgressUpdate.Status.SUBMITTED
+
+
+def test_illustrative_activity_shows_the_cycle_and_says_it_is_made_up(demo, db):
+    """load_demo --with-activity: past and coming meetings, updates before each (some worse,
+    one returned by the chair), all marked, the plans' own text untouched; run again, no more."""
+    create_demo_users("not-a-real-password")
+    today = datetime.date(2026, 12, 7)
+    added = add_demo_activity(today)
+    assert added > 20
+    meetings = list(Meeting.objects.filter(title=TITLE).order_by("held_on"))
+    assert [m.held_on < today for m in meetings] == [True, True, False]
+    updates = ProgressUpdate.objects.filter(commentary__startswith=MARK)
+    assert updates.count() == added
+    assert updates.filter(status=ProgressUpdate.Status.RETURNED).count() == 1
+    assert not Action.objects.filter(text__contains=MARK).exists()
+    pack = pack_for_meeting(meetings[1])
+    assert any("down" in change for line in pack.lines for change in line.changes)
+    assert add_demo_activity(today) == 0
