@@ -284,6 +284,15 @@ PAGES = {
         "Add a core activity",
         None,
     ),
+    "action-with-measures": (
+        "staff",
+        lambda: merton(
+            "actions:detail",
+            lambda: Action.objects.get(outcome__plan=shaped_plan(), number="1.1").pk,
+        ),
+        "Action 1.1",
+        None,
+    ),
     "measure-value-form": (
         "staff",
         lambda: merton(
@@ -299,6 +308,12 @@ PAGES = {
     "groups": ("staff", lambda: merton("plans:groups"), None, None),
     "members": ("staff", lambda: merton("plans:members"), None, None),
     "lead-records": ("staff", lambda: merton("plans:leads"), "Lead records", None),
+    "lead-rename": (
+        "staff",
+        lambda: merton("plans:lead_rename", "agencies", agency),
+        None,
+        None,
+    ),
     "lead-merge": (
         "staff",
         lambda: merton("plans:lead_merge", "people", lambda: hub_manager().pk),
