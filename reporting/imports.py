@@ -201,6 +201,17 @@ class PlanImport:
     def add(self, *args, **kwargs) -> None:
         self.changes.append(Change(*args, **kwargs))
 
+    def added_or_changed(self, node: dict, kind: str, words: str, field_names: list[str]):
+        """(object, its name, its changed fields) for a priority's or outcome's node: one the
+        plan has not yet is listed as added here, and its fields are None."""
+        obj = node.get("existing")
+        what = name(kind, node["number"], node[words])
+        if obj is None:
+            if node["number"] or node[words]:  # an unstated outcome is no line of its own
+                self.add(node["row"], "add", kind, what, excerpt(node[words]))
+            return obj, what, None
+        return obj, what, self.field_changes(obj, node, field_names)
+
     def field_changes(self, obj, node: dict, names: list[str]) -> list:
         return [
             (FIELD_LABELS[name], getattr(obj, name), node.get(name) or "")
@@ -212,12 +223,9 @@ class PlanImport:
         priorities = self.data.get("priorities", [])
         self.order(priorities, self.tree.priorities, "the priorities")
         for node in priorities:
-            obj = node.get("existing")
-            what = name("priority", node["number"], node["title"])
-            if obj is None:
-                self.add(node["row"], "add", "priority", what, excerpt(node["title"]))
+            obj, what, fields = self.added_or_changed(node, "priority", "title", PRIORITY_FIELDS)
+            if fields is None:
                 continue
-            fields = self.field_changes(obj, node, PRIORITY_FIELDS)
             if obj.overarching != bool(node.get("overarching")):
                 words = {True: "Overarching", False: "Not overarching"}
                 fields.append(("Overarching", words[obj.overarching], words[not obj.overarching]))
@@ -268,12 +276,9 @@ class PlanImport:
                 parents[id(node)] = priority
         moved = False
         for node in self.outcome_nodes:
-            obj = node.get("existing")
-            what = name("outcome", node["number"], node["text"])
-            if obj is None:
-                self.add(node["row"], "add", "outcome", what, excerpt(node["text"]))
+            obj, what, fields = self.added_or_changed(node, "outcome", "text", OUTCOME_FIELDS)
+            if fields is None:
                 continue
-            fields = self.field_changes(obj, node, OUTCOME_FIELDS)
             priority = parents[id(node)]
             target = priority.get("existing") if priority else None
             if (priority is None and obj.priority_id is not None) or (
@@ -375,7 +380,8 @@ class PlanImport:
                 what = name("priority", priority.number, priority.title)
                 self.add(None, "delete", "priority", what, excerpt(priority.title))
         for outcome in tree.all_outcomes():
-            if not getattr(outcome, "_matched", False) and outcome.pk not in tree.holding_core:
+            gone = not getattr(outcome, "_matched", False) and outcome.pk not in tree.holding_core
+            if gone and outcome.is_stated:  # an unstated outcome goes with its actions
                 what = name("outcome", outcome.number, outcome.text)
                 self.add(None, "delete", "outcome", what, excerpt(outcome.text))
         for outcome in tree.all_outcomes():

@@ -471,3 +471,14 @@ def test_rolling_forward_keeps_the_plans_shape(client_for):
     core = Action.objects.get(outcome__plan=new, kind=Action.Kind.CORE_ACTIVITY)
     assert core.text == "Quarterly multi-agency case audit"
     assert new.notes == "Reviewed by the board each quarter."
+
+
+def test_the_preview_of_a_plan_without_outcomes_lists_no_outcomes(client_for):
+    """The unstated outcomes that hold actions under their priorities are no line of the
+    preview: its lines are the priorities and actions the file holds."""
+    client = client_for("staff")
+    content = xlsx(SHAPED_PLAN, header=[*HEADER, "Rating", "Commentary"])
+    response = upload(client, content, **new_plan_fields(title="Riverton", period="2026-27"))
+    preview = client.get(response["Location"])
+    assert not [c for c in preview.context["changes"] if "outcome" in c["what"]]
+    assert preview.context["summary"][:2] == ["3 new priorities", "4 new actions"]
