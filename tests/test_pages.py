@@ -230,3 +230,10 @@ def test_plan_page_escapes_every_text_users_wrote(client_for):
     html = page(client_for("staff"), "plans:plan", "merton", ess().pk)
     assert "<script>" not in html and "<i>" not in html and '"><b>' not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;&quot;") >= 10
+
+
+def test_a_plans_status_has_a_colour_of_its_own(client_for):
+    """Agreed and Draft no longer share one grey (the dashboard and the plan page)."""
+    html = client_for("board").get(reverse("plans:dashboard", args=["merton"])).content.decode()
+    assert 'govuk-tag--green">Agreed</strong>' in html
+    assert 'govuk-tag--yellow">Draft</strong>' in html
