@@ -438,6 +438,12 @@ class Plan(Tracked):
         return full_title(self.title, self.period)
 
     @property
+    def version_shown(self) -> str:
+        """The version label, unless it only repeats the status ("DRAFT" on a draft)."""
+        label = self.version_label.strip()
+        return "" if label.casefold() == self.get_status_display().casefold() else label
+
+    @property
     def priority_name(self) -> str:
         return level_name(self.priority_label, "priority")
 

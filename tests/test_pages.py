@@ -237,3 +237,12 @@ def test_a_plans_status_has_a_colour_of_its_own(client_for):
     html = client_for("board").get(reverse("plans:dashboard", args=["merton"])).content.decode()
     assert 'govuk-tag--green">Agreed</strong>' in html
     assert 'govuk-tag--yellow">Draft</strong>' in html
+
+
+def test_a_version_that_only_repeats_the_status_is_not_shown_twice(client_for):
+    """PPYP is a draft whose version label is "DRAFT": "Draft", not "Draft DRAFT"."""
+    ppyp = Plan.objects.get(title__startswith="Promote and Protect")
+    assert (ppyp.status, ppyp.version_label) == ("draft", "DRAFT")
+    html = client_for("board").get(reverse("plans:dashboard", args=["merton"])).content.decode()
+    assert "Draft</strong><br>DRAFT" not in html
+    assert ppyp.version_shown == ""
