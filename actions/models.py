@@ -329,6 +329,10 @@ class ProgressUpdate(models.Model):
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
+            if self.rating_kept and self._state.adding:
+                # Commentary only: the rating is the one the action has now (None if none).
+                current = ProgressUpdate.objects.filter(action=self.action_id, is_current=True)
+                self.rating_id = current.values_list("rating", flat=True).first()
             super().save(*args, **kwargs)
             refresh_current_updates([self.action_id])
 
@@ -395,16 +399,24 @@ class MeasureValue(models.Model):
         return f"{self.measure}: {self.value} ({self.given_on:%-d %b %Y})"
 
 
-def latest_measure_values(actions) -> None:
+def latest_measure_values(actions, *, given_by=None, entered_by=None) -> None:
     """Set each action's measure_lines: [(measure, its latest MeasureValue or None)], one
-    query for them all."""
-    latest: dict[tuple[int, str], MeasureValue] = {}
-    values = MeasureValue.objects.filter(action__in=[a.pk for a in actions]).order_by(
-        "given_on", "pk"
-    )
-    for value in values:
-        latest[value.action_id, value.measure] = value
+    query for them all (none for actions without measures). A pack bounds them: values given
+    by its day (given_by) and entered by its cut-off (entered_by)."""
+    measured = [action for action in actions if action.outcome_measures.strip()]
     for action in actions:
+        action.measure_lines = []
+    if not measured:
+        return
+    values = MeasureValue.objects.filter(action__in=[a.pk for a in measured])
+    if given_by is not None:
+        values = values.filter(given_on__lte=given_by)
+    if entered_by is not None:
+        values = values.filter(created_at__lte=entered_by)
+    latest = {}
+    for value in values.order_by("given_on", "pk"):
+        latest[value.action_id, value.measure] = value
+    for action in measured:
         lines = measure_lines(action.outcome_measures).splitlines()
         action.measure_lines = [(line, latest.get((action.pk, line))) for line in lines]
 

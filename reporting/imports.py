@@ -492,11 +492,8 @@ class PlanImport:
 
     def record_update(self, action, node: dict) -> None:
         """The row's progress update: its rating, or commentary only (the rating kept)."""
-        if node["rating"]:
-            rating, kept = self.partnership.ratings.get(label=node["rating"]), False
-        else:
-            current = ProgressUpdate.objects.filter(action=action, is_current=True).first()
-            rating, kept = (current.rating if current else None), True
+        kept = not node["rating"]  # ProgressUpdate.save keeps the action's rating
+        rating = None if kept else self.partnership.ratings.get(label=node["rating"])
         ProgressUpdate.objects.create(
             action=action,
             rating=rating,

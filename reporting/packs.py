@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.display import measure_lines
-from actions.models import Action, MeasureValue, ProgressUpdate, Step
+from actions.models import Action, ProgressUpdate, Step, latest_measure_values
 from actions.timeframes import is_overdue, plan_period
 from actions.update_history import Update
 from plans.models import Group, Partnership, Plan, Priority, RagRating, Theme
@@ -242,8 +241,9 @@ def build_pack(
 
     # The last day each plan was reported on (by an update that counts at the cut-off).
     last_reported: dict[int, datetime.date] = {}
+    current_at_day = {}  # each action's update as at the pack's day (a closed plan's differs)
     for action in actions:
-        current = latest_as_at(history[action.pk], cutoff, as_at)
+        current = current_at_day[action.pk] = latest_as_at(history[action.pk], cutoff, as_at)
         if current is not None:
             plan_id = action.outcome.plan_id
             last_reported[plan_id] = max(
@@ -281,6 +281,7 @@ def build_pack(
             cutoff=cutoff,
             previous=previous,
             previous_cutoff=previous_cutoff,
+            current=None if plan_pack.closed else current_at_day[action.pk],
         )
         plan_pack.counts[line.scale] += 1
         if core:
@@ -318,21 +319,10 @@ def measures_text(line: ActionLine) -> str:
 
 def measures_as_at(lines: list[ActionLine], as_at: datetime.date, cutoff) -> None:
     """Each line's measures with their latest values given by the pack's day and entered by
-    its cut-off (one query, and none for a pack without measures)."""
-    measured = [line for line in lines if line.action.outcome_measures.strip()]
-    if not measured:
-        return
-    latest = {}
-    values = MeasureValue.objects.filter(
-        action__in=[line.action.pk for line in measured],
-        given_on__lte=as_at,
-        created_at__lte=cutoff,
-    ).order_by("given_on", "pk")
-    for value in values:
-        latest[value.action_id, value.measure] = value
-    for line in measured:
-        names = measure_lines(line.action.outcome_measures).splitlines()
-        line.measures = [(name, latest.get((line.action.pk, name))) for name in names]
+    its cut-off."""
+    latest_measure_values([line.action for line in lines], given_by=as_at, entered_by=cutoff)
+    for line in lines:
+        line.measures = line.action.measure_lines
 
 
 def plan_pack_as_at(
@@ -354,11 +344,13 @@ def plan_pack_as_at(
 
 
 def _line(
-    action, history, updates, ratings, *, as_at, cutoff, previous, previous_cutoff
+    action, history, updates, ratings, *, as_at, cutoff, previous, previous_cutoff, current=None
 ) -> ActionLine:
     """One action rated as at as_at (its plan's day: the plan's end, if it is closed), with
-    what changed since the previous meeting; nothing changes in a plan closed before then."""
-    current = latest_as_at(history, cutoff, as_at)
+    what changed since the previous meeting; nothing changes in a plan closed before then.
+    current: its update as at as_at, when the caller has it already."""
+    if current is None:
+        current = latest_as_at(history, cutoff, as_at)
     closed_before = previous is not None and as_at <= previous
     if previous is not None:
         previous = min(previous, as_at)

@@ -639,19 +639,14 @@ def split_steps(paragraphs) -> tuple[str, list[tuple[str, str]]]:
     text_lines, steps = [], []
     previous = None
     for text, listed in paragraphs:
-        match = STEP_LABEL.match(text)
-        bare = BARE_LABEL.match(text)
-        if match:
-            steps.append((match["label"], match["text"].strip()))
-            previous = match["label"][0]
-        elif bare and previous and ord(bare["letter"].upper()) == ord(previous.upper()) + 1:
-            steps.append((bare["letter"], bare["text"].strip()))
-            previous = bare["letter"]
+        label, words = step_label(text, previous)
+        if label:
+            steps.append((label, words))
+            previous = label[:1]
         elif listed or BULLET.match(text):
-            steps.append(("", BULLET.sub("", text)))
+            steps.append(("", words))
         elif steps:
-            label, words = steps[-1]
-            steps[-1] = (label, f"{words}\n{text}")
+            steps[-1] = (steps[-1][0], f"{steps[-1][1]}\n{text}")
         else:
             text_lines.append(text)
     return "\n".join(text_lines), steps

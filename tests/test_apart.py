@@ -49,8 +49,6 @@ def test_a_process_killed_without_a_word_is_taken_for_out_of_memory():
 def test_work_past_its_time_limit_is_killed(tmp_path):
     """The time limit's alarm goes off once the work has started (a thread sends it as soon
     as the pid file is written: no wall-clock bound), and the process goes with it."""
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("time limits work in the main thread only")
     pid_file = tmp_path / "pid"
 
     def alarm_once_started():

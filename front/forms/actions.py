@@ -96,7 +96,7 @@ class ProgressUpdateForm(GovukForm, forms.ModelForm):
         cleaned = super().clean()
         kept = cleaned.get("rating") == KEEP_RATING
         if kept:
-            cleaned["rating"] = self.current.rating if self.current else None
+            cleaned["rating"] = None  # the update keeps the action's rating (ProgressUpdate.save)
         cleaned["rating_kept"] = self.instance.rating_kept = kept
         return cleaned
 

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,8 +13,10 @@ from actions.queries import actions_for_display, partnership_actions, ratings_by
 from actions.review import returned_to
 from actions.update_history import NEWEST_FIRST
 from front.access import access_for, action_for_user
+from front.edit_pages import FORM_TEMPLATE
 from front.filters import ActionFilter
 from front.forms.actions import MeasureValueForm, ProgressUpdateForm
+from front.views.action_editing import in_action
 from plans.permissions import needs_review
 from reporting.locks import lock_note
 
@@ -104,22 +105,14 @@ def measure_value(request, slug, pk):
         value.save()
         messages.success(request, f"Saved the latest for “{value.measure}”.")
         return redirect(action.url_in(slug))
-    context = {
-        "access": access,
-        "partnership": access.partnership,
-        "title": f"Give a measure's latest for action {action.number}".strip(),
-        "caption": action.outcome.plan.full_title,
-        "crumbs": [
-            ("Dashboard", reverse("plans:dashboard", args=[slug])),
-            (action.outcome.plan.title, action.outcome.plan.url_in(slug)),
-            (f"Action {action.number}".strip(), action.url_in(slug)),
-        ],
-        "cancel_url": action.url_in(slug),
-        "submit_label": "Save",
-        "form": form,
-        "nav_dashboard": True,
-    }
-    return render(request, "plans/edit/form_page.html", context)
+    context = in_action(
+        access,
+        action,
+        title=f"Give a measure's latest for action {action.number}".strip(),
+        cancel_url=action.url_in(slug),
+        submit_label="Save",
+    )
+    return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 
 @login_required
