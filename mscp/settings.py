@@ -247,6 +247,19 @@ MSCP_WRITES_PER_MINUTE = env_int("MSCP_WRITES_PER_MINUTE", 40)
 # Keep the coming meetings' PDF packs, and each partnership's own, made again by the worker
 # a few minutes after a change (reporting.prerender), so downloads are served at once.
 MSCP_PRERENDER_PACKS = env_bool("MSCP_PRERENDER_PACKS", True)
+# A PDF pack is laid out in parts, this many at once, each in a process of its own
+# (reporting.pack_pdf); the parts are kept as files, so that a pack made again after one
+# update lays out only the parts that changed. Unused parts go after 30 days.
+PACK_RENDER_PROCESSES = env_int("MSCP_PACK_RENDER_PROCESSES", 2)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pack_parts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "pack-parts",
+        "TIMEOUT": 30 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 MSCP_SESSION_IDLE_TIMEOUT = env_int("MSCP_SESSION_IDLE_TIMEOUT", 30 * 60)
 MSCP_SESSION_MAX_AGE = env_int("MSCP_SESSION_MAX_AGE", 10 * 60 * 60)
 SESSION_COOKIE_AGE = MSCP_SESSION_MAX_AGE

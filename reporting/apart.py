@@ -12,6 +12,7 @@ starts in milliseconds. Why apart:
 """
 
 import multiprocessing
+from multiprocessing.connection import wait
 from pathlib import Path
 
 CONTEXT = multiprocessing.get_context("forkserver")
@@ -27,23 +28,49 @@ def run_apart(function, *args):
     """function(*args) in a process of its own; what it returns (pickled back). Raises
     FailedApart if it raised, and MemoryError if its process was killed without a word (the
     kernel's out-of-memory killer)."""
-    receive, send = CONTEXT.Pipe(duplex=False)
-    process = CONTEXT.Process(target=run_and_send, args=(send, function, args), daemon=True)
-    process.start()
-    send.close()
+    return run_apart_many(function, [args], processes=1)[0]
+
+
+def run_apart_many(function, calls: list[tuple], processes: int = 2) -> list:
+    """function(*args) for each args in calls, each in a process of its own, at most
+    `processes` at once; their results in the order of calls. Raises as run_apart does, for
+    the first that fails; every process still running is then killed, as it is when the
+    caller is interrupted (a time limit's signal arrives in this, the main, thread)."""
+    results: list = [None] * len(calls)
+    waiting = list(enumerate(calls))
+    running: dict = {}  # the pipe it answers on: (its call's index, the process)
     try:
-        outcome, value = receive.recv()
-    except EOFError:
-        process.join()
-        raise MemoryError(f"the render's process ended with code {process.exitcode}") from None
+        while waiting or running:
+            while waiting and len(running) < processes:
+                index, args = waiting.pop(0)
+                receive, send = CONTEXT.Pipe(duplex=False)
+                process = CONTEXT.Process(
+                    target=run_and_send, args=(send, function, args), daemon=True
+                )
+                process.start()
+                send.close()
+                running[receive] = (index, process)
+            for receive in wait(list(running)):
+                index, process = running.pop(receive)
+                try:
+                    outcome, value = receive.recv()
+                except EOFError:
+                    process.join()
+                    raise MemoryError(
+                        f"the render's process ended with code {process.exitcode}"
+                    ) from None
+                finally:
+                    receive.close()
+                process.join()
+                if outcome == "failed":
+                    raise FailedApart(value)
+                results[index] = value
     finally:
-        if process.is_alive():
-            process.kill()  # stopped early (a time limit): the render goes with it
-        process.join()
-        receive.close()
-    if outcome == "failed":
-        raise FailedApart(value)
-    return value
+        for receive, (_, process) in running.items():
+            process.kill()
+            process.join()
+            receive.close()
+    return results
 
 
 def run_and_send(send, function, args) -> None:

@@ -37,7 +37,7 @@ def render_pack(pack: Pack | AgencyReport, fmt: str) -> bytes:
     if fmt == "xlsx":
         return render_pack_xlsx(pack)
     if fmt == "pdf":
-        from reporting.pdf import render_pack_pdf  # WeasyPrint is slow to import: only here
+        from reporting.pack_pdf import render_pack_pdf  # WeasyPrint is slow to import: only here
 
         return render_pack_pdf(pack)
     raise ValueError(f"Unknown pack format {fmt!r}")

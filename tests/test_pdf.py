@@ -22,13 +22,13 @@ from pypdf import PdfReader
 from actions.models import Action
 from plans.models import Group, Plan
 from reporting.models import Meeting
+from reporting.pack_pdf import render_pack_pdf
 from reporting.packs import pack_for_meeting
 from reporting.pdf import (
     BASE_URL,
     StaticOnlyURLFetcher,
     cached_page_references,
     html_to_pdf,
-    render_pack_pdf,
 )
 from tests.helpers import rated
 

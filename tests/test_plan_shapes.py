@@ -19,7 +19,7 @@ from plans.levels import level_name, with_article
 from plans.models import Outcome, Plan, Priority
 from reporting.excel import render_pack_xlsx
 from reporting.pack_files import plan_pack
-from reporting.pdf import render_pack_pdf
+from reporting.pack_pdf import render_pack_pdf
 from reporting.plan_sheet import COLUMNS
 from tests.helpers import form_data, rating, url
 from tests.test_imports import HEADER, new_plan_fields, preview_and_confirm, upload, xlsx

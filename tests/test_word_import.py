@@ -18,7 +18,7 @@ from actions.models import Action, ProgressUpdate, Step
 from plans.models import Outcome, Partnership, Plan, Priority
 from reporting.excel import render_pack_xlsx
 from reporting.pack_files import plan_pack
-from reporting.pdf import render_pack_pdf
+from reporting.pack_pdf import render_pack_pdf
 from reporting.plan_reading import read_plan
 from reporting.uploads import MAX_UPLOAD_BYTES
 from reporting.word_plans import read_word_plan, theme_codes
