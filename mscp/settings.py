@@ -249,15 +249,16 @@ MSCP_WRITES_PER_MINUTE = env_int("MSCP_WRITES_PER_MINUTE", 40)
 MSCP_PRERENDER_PACKS = env_bool("MSCP_PRERENDER_PACKS", True)
 # A PDF pack is laid out in parts, this many at once, each in a process of its own
 # (reporting.pack_pdf); the parts are kept as files, so that a pack made again after one
-# update lays out only the parts that changed. Unused parts go after 30 days.
+# update lays out only the parts that changed. Parts go after 14 days, or when there are more
+# than 1000 (a 500-action pack has about 40).
 PACK_RENDER_PROCESSES = env_int("MSCP_PACK_RENDER_PROCESSES", 2)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pack_parts": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "pack-parts",
-        "TIMEOUT": 30 * 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "TIMEOUT": 14 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 MSCP_SESSION_IDLE_TIMEOUT = env_int("MSCP_SESSION_IDLE_TIMEOUT", 30 * 60)

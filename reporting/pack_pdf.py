@@ -144,8 +144,8 @@ def part(context: dict, content: Section) -> Part:
 
 
 def pack_html(pack: Pack) -> str:
-    """The pack as one document, laid out whole (the contents' numbers by target-counter, the
-    header by string-set): what the benchmark's bare render times."""
+    """The pack as one document, to be laid out whole by lay_out_part (the contents' numbers
+    by target-counter, the header by string-set): what the benchmark's bare render times."""
     context = pack_context(pack)
     folio = mark_safe('"Page " counter(page) " of " counter(pages)')  # noqa: S308 - a constant
     context["page_css"] = furniture_css("string(partnership)", "string(title)", folio)
@@ -190,6 +190,7 @@ def page_numbers(parts: list[Rendered]) -> dict[str, int]:
 
 
 def lay_out_part(html: str) -> Rendered:
+    """A part's layout, run apart: its HTML with the pack's style."""
     return lay_out(html, [], PDF_OPTIONS, with_pack_css=True)
 
 

@@ -12,10 +12,9 @@ from pypdf import PdfReader
 from actions.models import Action
 from plans.models import Partnership, Plan
 from reporting import pack_pdf
-from reporting.apart import FailedApart, run_apart_many
-from reporting.pack_pdf import css_string, pack_html, render_pack_parts
+from reporting.apart import FailedApart, run_apart, run_apart_many
+from reporting.pack_pdf import css_string, lay_out_part, pack_html, render_pack_parts
 from reporting.packs import pack_for_meeting
-from reporting.pdf import render_apart
 from tests.helpers import rated
 from tests.pdf_structure import element_kinds, link_targets, outline_titles, structure_problems
 from tests.test_pdf import make_progress, page_texts, squeeze
@@ -30,7 +29,7 @@ def packs(demo, django_db_blocker):
         ess, ppyp, meeting = make_progress()
         pack = pack_for_meeting(meeting)
         joined = render_pack_parts(pack)
-        whole = render_apart(pack_html(pack)).pdf
+        whole = run_apart(lay_out_part, pack_html(pack)).pdf
         action = Action.objects.get(outcome__plan=ess, number="1.2")
         rated(action, "At risk", "2024-09-10", commentary="One more update, after the first.")
         again = render_pack_parts(pack_for_meeting(meeting))

@@ -10,7 +10,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import weasyprint
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management.base import BaseCommand
@@ -23,9 +22,9 @@ from ops.synthetic import build_partnership
 from plans.models import Group, Plan
 from reporting.apart import peak_mb, run_apart
 from reporting.models import Meeting
-from reporting.pack_pdf import pack_html, render_pack_parts
+from reporting.pack_pdf import lay_out_part, pack_html, render_pack_parts
 from reporting.packs import pack_for_meeting
-from reporting.pdf import BASE_URL, PDF_OPTIONS, fewer_collections
+from reporting.pdf import PDF_OPTIONS
 
 
 class Rollback(Exception):
@@ -56,10 +55,11 @@ def excel_renderer():
 
 
 def record_one_update(pack, meeting) -> None:
-    """One more accepted progress update, on the pack's first action, dated before the
-    meeting (so the meeting's pack says something new)."""
-    line = pack.lines[0]
-    rating = next(iter(pack.ratings.values()))
+    """One more accepted progress update, dated the day before the meeting, as the cycle
+    brings them: a new rating for an action not updated since the last meeting if there is
+    one (it leaves that list), or else for the pack's last action (each size's own)."""
+    line = (pack.not_updated or pack.lines)[-1]
+    rating = next(r for r in pack.ratings.values() if r != line.rating)
     update = ProgressUpdate.objects.create(
         action=line.action,
         rating=rating,
@@ -136,13 +136,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{'actions':>7}{'build s':>9}{'queries':>8}{'pages':>7}{'bare s':>8}{'cold s':>8}"
-            f"{'parts':>7}{'vs bare':>9}{'s/100 act':>10}{'peak MB':>9}{'render MB':>10}"
+            f"{'parts':>7}{'vs bare':>9}{'s/100 act':>10}{'bare MB':>9}{'render MB':>10}"
+            f"{'join MB':>9}"
             f"{'1 update s':>11}{'laid out':>9}{'Excel s':>9}"
         )
         for n in sizes:
             plans = Plan.objects.filter(pk__in=plan_ids[:n])
-            builds, colds, bares, render_peaks = [], [], [], []
-            peak = None
+            builds, colds, bares, bare_peaks, render_peaks, join_peaks = [], [], [], [], [], []
             for _ in range(runs):
                 reset_peak()
                 with CaptureQueriesContext(connection) as queries:
@@ -150,21 +150,19 @@ class Command(BaseCommand):
                 builds.append(seconds)
                 # The bare render first (a second render of the same size runs a little faster,
                 # so this order can only flatter the parts): the pack as one document, with the
-                # same options and collector thresholds, straight into WeasyPrint.
-                html = pack_html(pack)
-                start = time.perf_counter()
-                with fewer_collections():
-                    document = weasyprint.HTML(string=html, base_url=BASE_URL).render(**PDF_OPTIONS)
-                    document.write_pdf(**PDF_OPTIONS)
-                bares.append(time.perf_counter() - start)
-                pages = len(document.pages)
-                del document, html
-                peak = peak or peak_mb()  # building and laying out one pack, Django included
+                # same options, laid out in one process apart as a part is (its own time).
+                bare_render = run_apart(lay_out_part, pack_html(pack))
+                bares.append(bare_render.seconds)
+                bare_peaks.append(bare_render.peak_mb)
+                pages = bare_render.pages
+                del bare_render
                 # As the worker renders, with no part kept from before.
                 caches["pack_parts"].clear()
+                reset_peak()
                 joined, seconds = timed(render_pack_parts, pack)
                 colds.append(seconds)
                 render_peaks.append(joined.peak_mb)
+                join_peaks.append(peak_mb())
             # After one accepted update: the pack built and rendered again, as the worker does,
             # with the parts kept from the render before.
             record_one_update(pack, meeting)
@@ -178,16 +176,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{actions:>7}{build:>9.2f}{len(queries):>8}{pages:>7}{bare:>8.2f}{cold:>8.2f}"
                 f"{joined.parts:>7}{(cold - bare) / bare:>9.0%}{cold / actions * 100:>10.2f}"
-                f"{peak:>9.0f}{max(render_peaks):>10.0f}{after_update:>11.2f}"
+                f"{max(bare_peaks):>9.0f}{max(render_peaks):>10.0f}{max(join_peaks):>9.0f}{after_update:>11.2f}"
                 f"{f'{again.laid_out}/{again.parts}':>9}{excel:>9}"
             )
         self.stdout.write(
-            "bare: the pack as one document laid out by WeasyPrint in this process; cold: the "
-            "pack's PDF as the worker makes it, laid out in parts in processes apart and joined, "
-            "with no part kept from before (vs bare: its time over the bare render's); peak: "
-            "resident memory of this process (Django and the data included) while it builds the "
-            "pack and lays it out whole; render: the largest peak of the processes that laid "
-            "out parts; 1 update: the pack built and rendered again after one more progress "
-            "update, with the parts kept (laid out: the parts laid out again, of all). "
+            "bare: the pack as one document laid out by WeasyPrint in one process apart (its "
+            "own time); cold: the pack's PDF as the worker makes it, laid out in parts in "
+            "processes apart and joined, with no part kept from before (vs bare: its time over "
+            "the bare render's); bare MB: the peak of the bare render's process; render: the "
+            "largest peak of the processes that laid out parts; join: this process's peak "
+            "while it has the parts laid out and joins them (Django and the data included); "
+            "1 update: the pack built and rendered again after one more progress update, with "
+            "the parts kept (laid out: the parts laid out again, of all). "
             "Goals: 500 actions cold ≤ 10 s and ≤ 400 MB, ≤ 3 s after one update."
         )
