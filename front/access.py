@@ -97,6 +97,17 @@ class Access:
                 "and by business support staff."
             )
 
+    def chairs(self, group) -> bool:
+        return self.role == Membership.Role.CHAIR and group.pk in self.group_ids
+
+    def require_board_reader(self, group) -> None:
+        """A meeting's board of updates: business support staff, and the group's chairs."""
+        if not (self.can_edit or self.chairs(group)):
+            raise self.refuse(
+                f"The updates for a meeting are shown to business support staff and to the "
+                f"chairs of {group.name}."
+            )
+
     def require_audit(self) -> None:
         if not self.can_edit:
             raise self.refuse("The audit log is for business support staff.")

@@ -149,6 +149,7 @@ meeting_urls = [
     path("meetings/<int:pk>/lock/", locks.meeting_lock, name="meeting_lock"),
     path("meetings/<int:pk>/unlock/", locks.meeting_unlock, name="meeting_unlock"),
     path("meetings/<int:pk>/updates/", update_cycle.meeting_updates, name="meeting_updates"),
+    path("your-updates/", update_cycle.my_updates, name="my_updates"),
     path(
         "meetings/<int:pk>/pack.<pack_format:fmt>", meetings.meeting_download, name="meeting_pack"
     ),

@@ -11,7 +11,9 @@ import datetime
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from actions.update_history import ACCEPTED, SUBMITTED, Update, latest_accepted  # noqa: F401
+from django.db import models
+
+from actions.update_history import ACCEPTED, RETURNED, SUBMITTED, Update, latest_accepted  # noqa: F401
 from plans import permissions
 from plans.models import RagRating
 from plans.permissions import Standing
@@ -102,6 +104,30 @@ def received(updates: Iterable[Update], period: Period) -> bool:
     return any(u.status in RECEIVED and u.reported_on in period for u in updates)
 
 
+class Task(models.TextChoices):
+    """Where one action's update for a period stands, on the to-do list of whoever is asked
+    for it (the GOV.UK task list's statuses, in the users' words)."""
+
+    TO_DO = "to_do", "To do"
+    RETURNED = "returned", "Returned"
+    WAITING = "waiting", "Waiting for review"
+    UPDATED = "updated", "Updated"
+
+
+# What is still to do: nothing given yet, or given and returned by the chair.
+LEFT_TO_DO = frozenset({Task.TO_DO, Task.RETURNED})
+
+
+def task(updates: Iterable[Update], period: Period) -> Task:
+    """The latest update dated within the period decides: accepted is Updated, submitted is
+    Waiting for review, returned is Returned; none is To do."""
+    within = [u for u in updates if u.reported_on in period]
+    if not within:
+        return Task.TO_DO
+    latest = max(within, key=lambda u: (u.created_at, u.pk))
+    return {ACCEPTED: Task.UPDATED, SUBMITTED: Task.WAITING, RETURNED: Task.RETURNED}[latest.status]
+
+
 # Who owes each update
 
 
@@ -153,16 +179,23 @@ def owed_by(
     chair_user_ids: Iterable[int],
     members: Mapping[int, Member],
     plan_group_id: int,
+    by_email: bool = True,
 ) -> Owed:
     """A lead who is not a user, has no email address, or may not update the action is not
     asked; if none of its leads can be asked, the chairs are, so that someone always is (or
-    no one, when the group has no chair who can: staff see it on the board)."""
+    no one, when the group has no chair who can: staff see it on the board). Not by_email:
+    who is asked on their to-do list, where an email address is not needed, only a sign-in
+    that is on."""
+
+    def can_be_asked(user_id) -> bool:
+        member = members.get(user_id)
+        return member is not None and (member.reachable if by_email else member.active)
+
     lead_users = [
         lead.user_id
         for lead in leads
         if lead.user_id is not None
-        and lead.user_id in members
-        and members[lead.user_id].reachable
+        and can_be_asked(lead.user_id)
         and may_update(members[lead.user_id], plan_group_id=plan_group_id, leads_it=True)
     ]
     if lead_users:
@@ -170,8 +203,7 @@ def owed_by(
     chairs = [
         user_id
         for user_id in chair_user_ids
-        if user_id in members
-        and members[user_id].reachable
+        if can_be_asked(user_id)
         and may_update(members[user_id], plan_group_id=plan_group_id, leads_it=False)
     ]
     return Owed(tuple(dict.fromkeys(chairs)), via_chairs=True)

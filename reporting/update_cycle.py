@@ -66,6 +66,9 @@ class Item:
     leads: list[cycle_rules.Lead]
     owed: cycle_rules.Owed
     short_text: str
+    task: cycle_rules.Task = cycle_rules.Task.TO_DO
+    # Whose to-do list it is on: as owed, but whether or not they have an email address.
+    asked: cycle_rules.Owed = cycle_rules.Owed((), via_chairs=False)
 
     @property
     def plan(self) -> Plan:
@@ -270,18 +273,21 @@ def period_status(meeting: Meeting) -> PeriodStatus:
     for action in in_scope:
         action_leads = list(leads.get(action.pk, {}).values())
         plan_group_id = action.outcome.plan.group_id
+        who_can = {
+            "leads": action_leads,
+            "chair_user_ids": status.chairs_of(plan_group_id),
+            "members": members,
+            "plan_group_id": plan_group_id,
+        }
         status.items.append(
             Item(
                 action=action,
                 received=cycle_rules.received(updates.get(action.pk, []), period),
                 leads=action_leads,
-                owed=cycle_rules.owed_by(
-                    leads=action_leads,
-                    chair_user_ids=status.chairs_of(plan_group_id),
-                    members=members,
-                    plan_group_id=plan_group_id,
-                ),
+                owed=cycle_rules.owed_by(**who_can),
+                asked=cycle_rules.owed_by(**who_can, by_email=False),
                 short_text=action.text or first_step_text.get(action.pk, ""),
+                task=cycle_rules.task(updates.get(action.pk, []), period),
             )
         )
     return status
@@ -302,9 +308,10 @@ def step_texts(action_ids: list[int]) -> dict[int, str]:
     return texts
 
 
-def meetings_in_period(today: datetime.date):
+def meetings_in_period(today: datetime.date, partnership: Partnership | None = None):
     """Unlocked meetings of live groups still to come whose period may be open today (the
-    rules in periods decide, with each partnership's numbers), soonest first."""
+    rules in periods decide, with each partnership's numbers), soonest first; of one
+    partnership, if given."""
     meetings = (
         Meeting.objects.filter(
             locked_at__isnull=True, group__deleted_at__isnull=True, held_on__gt=today
@@ -312,4 +319,59 @@ def meetings_in_period(today: datetime.date):
         .select_related("group__partnership")
         .order_by("held_on", "group__partnership__name", "group__name")
     )
+    if partnership is not None:
+        meetings = meetings.filter(group__partnership=partnership)
     return [m for m in meetings if period_of(m).opens <= today]
+
+
+TASK_ORDER = {
+    cycle_rules.Task.RETURNED: 0,
+    cycle_rules.Task.TO_DO: 0,
+    cycle_rules.Task.WAITING: 1,
+    cycle_rules.Task.UPDATED: 2,
+}
+
+
+@dataclass
+class ToDo:
+    """One person's updates for one meeting: the actions they are asked for, each with where
+    it stands (cycle_rules.task)."""
+
+    meeting: Meeting
+    period: cycle_rules.Period
+    items: list[Item]
+
+    @property
+    def left(self) -> list[Item]:
+        return [item for item in self.items if item.task in cycle_rules.LEFT_TO_DO]
+
+    @property
+    def as_chair(self) -> bool:
+        """Whether every update on it is asked of the user as chair (no lead can give it)."""
+        return all(item.asked.via_chairs for item in self.items)
+
+    def next_after(self, action_id: int) -> Item | None:
+        """The next action still to do after this one, in the list's order, coming round to
+        the start for any passed over; None when nothing else is left."""
+        left = self.left
+        ids = [item.action.pk for item in self.items]
+        place = ids.index(action_id) if action_id in ids else -1
+        later = [item for item in left if ids.index(item.action.pk) > place]
+        rest = [item for item in left if item.action.pk != action_id]
+        return (later or rest or [None])[0]
+
+
+def to_do_for(meeting: Meeting, user) -> ToDo:
+    """The actions the meeting's period asks the user for (as a lead, or as a chair when no
+    lead can be)."""
+    status = period_status(meeting)
+    mine = [item for item in status.items if user.pk in item.asked.user_ids]
+    mine.sort(key=lambda item: TASK_ORDER[item.task])  # what is left first, in plan order
+    return ToDo(meeting, status.period, mine)
+
+
+def to_do_lists(partnership: Partnership, user, today: datetime.date) -> list[ToDo]:
+    """The user's updates for each of the partnership's meetings whose period is open, soonest
+    first (those that ask them for none left out)."""
+    lists = [to_do_for(meeting, user) for meeting in meetings_in_period(today, partnership)]
+    return [todo for todo in lists if todo.items]

@@ -63,7 +63,10 @@ def test_meeting_pages_for_each_persona(client_for, persona, meetings):
             ("get", url("reporting:meeting_create"), STAFF_ONLY),
             ("get", url("reporting:meeting_edit", board.pk), STAFF_ONLY),
             ("get", url("reporting:meeting_calendar"), STAFF_ONLY),
-            ("get", url("reporting:meeting_updates", ess.pk), STAFF_ONLY),
+            # The board of a meeting's updates: staff, and the chairs of its group, may read it.
+            ("get", url("reporting:meeting_updates", ess.pk), {**STAFF_ONLY, "chair": 200}),
+            ("get", url("reporting:meeting_updates", board.pk), STAFF_ONLY),
+            ("get", url("reporting:my_updates"), READ),
             ("get", url("plans:cycle"), STAFF_ONLY),
             # Another partnership's meeting through this partnership's address: never found.
             ("get", url("reporting:meeting", medway.pk), NOWHERE),
@@ -273,7 +276,8 @@ def test_the_meeting_page_says_what_its_pack_covers(
     client_for, meetings, django_assert_max_num_queries
 ):
     client = client_for("chair")
-    with django_assert_max_num_queries(14):
+    # 15: and the chair's groups, for whether they may read the board of updates.
+    with django_assert_max_num_queries(15):
         response = client.get(url("reporting:meeting", meetings["board"].pk))
     html = response.content.decode()
     assert "Effective Safeguarding and Support Subgroup Work Plan 2024-25" in html

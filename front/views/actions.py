@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +20,8 @@ from front.forms.actions import MeasureValueForm, ProgressUpdateForm
 from front.views.action_editing import in_action
 from plans.permissions import needs_review
 from reporting.locks import lock_note
+from reporting.models import Meeting
+from reporting.update_cycle import to_do_for
 
 PAGE_SIZE = 50
 
@@ -122,6 +125,7 @@ def progress_update(request, slug, pk):
     access, action = action_for_user(request, slug, pk, update=True)
     plan = action.outcome.plan
     form = ProgressUpdateForm(request.POST or None, action=action)
+    meeting = to_do_meeting(request, access)
     if request.method == "POST" and form.is_valid():
         update = record_progress(
             action=action,
@@ -139,6 +143,8 @@ def progress_update(request, slug, pk):
             saved = f"Update saved for action {number}."
         # A correction about a day a locked pack covers: saved, but that pack stays as it is.
         note = lock_note(plan, update.reported_on)
+        if meeting is not None:
+            return to_do_next(request, access, meeting, action, f"{saved} {note}".strip())
         messages.success(request, f"{saved} {note}".strip())
         if request.POST.get("next_page") == "plan":
             return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
@@ -165,6 +171,33 @@ def progress_update(request, slug, pk):
             "returned": returned_to(access).filter(action=action).first(),
             "lock_note": lock_note(plan, day or timezone.localdate()),
             "next_page": request.GET.get("from", request.POST.get("next_page", "")),
-            "nav_dashboard": True,
+            "meeting": meeting,
+            "nav_updates" if meeting else "nav_dashboard": True,
         },
     )
+
+
+def to_do_meeting(request, access) -> Meeting | None:
+    """The meeting whose to-do list the update form was opened from, if any (?meeting=, or
+    the form's own field): a meeting of the user's partnership, else none."""
+    value = request.POST.get("meeting") or request.GET.get("meeting") or ""
+    if not value.isdigit() or len(value) > 12:
+        return None
+    meetings = Meeting.objects.filter(group__partnership=access.partnership)
+    return meetings.select_related("group").filter(pk=int(value)).first()
+
+
+def to_do_next(request, access, meeting, action, saved: str):
+    """After an update given from the to-do list: "Save and go to the next" opens the next
+    action still to do for the meeting; otherwise, or when none is left, back to the list.
+    saved: what the banner says of the update."""
+    slug = access.partnership.slug
+    if request.POST.get("then") == "next":
+        following = to_do_for(meeting, request.user).next_after(action.pk)
+        if following is not None:
+            messages.success(request, saved)
+            url = reverse("actions:update", args=[slug, following.action.pk])
+            return redirect(f"{url}?meeting={meeting.pk}")
+        saved += f" Nothing else is left to do for {meeting}."
+    messages.success(request, saved)
+    return redirect(f"{reverse('reporting:my_updates', args=[slug])}#todo-{meeting.pk}")

@@ -80,6 +80,7 @@ def meeting_detail(request, slug, pk):
             "not_updated_count": len(pack.not_updated),
             "scales": RagRating.Scale,
             "in_future": meeting.held_on > timezone.localdate(),
+            "chairs_group": access.chairs(meeting.group),
             "nav_meetings": True,
         },
     )

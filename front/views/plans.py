@@ -33,6 +33,7 @@ from plans import two_step
 from plans.badges import PAGE_CLASS, rating_css
 from plans.models import Membership, RagRating
 from reporting.meetings import last_meeting, next_meeting
+from reporting.update_cycle import to_do_lists
 
 WITHOUT_MEETING_WINDOW = datetime.timedelta(weeks=12)
 LIST_LIMIT = 50
@@ -54,18 +55,19 @@ def home(request):
         access = access_for(request, partnership.slug)
         mine = my_actions(access)
         upcoming = next_meeting(partnership, today, access.group_ids)
-        due_by = upcoming.held_on if upcoming else today + WITHOUT_MEETING_WINDOW
-        actions = actions_for_display(
-            mine.order_by("due_date", "pk")[:LIST_LIMIT], ratings_by_id(partnership)
-        )
+        ratings = ratings_by_id(partnership)
+        actions = actions_for_display(mine.order_by("due_date", "pk")[:LIST_LIMIT], ratings)
+        past_due = mine.filter(overdue_q(today)).order_by("due_date", "pk")  # most late first
+        board = access.role == Membership.Role.BOARD  # board members give no updates
         sections.append(
             {
                 "access": access,
                 "membership": membership,
                 "actions": actions,
-                "due_soon": [a for a in actions if a.due_date and a.due_date <= due_by],
+                # What is asked of them for the coming meetings, then what is late.
+                "to_do": [] if board else to_do_lists(partnership, request.user, today),
+                "past_due": actions_for_display(past_due[:LIST_LIMIT], ratings, today),
                 "next_meeting": upcoming,
-                "due_by": due_by,
                 # What came back to a lead (staff's updates are never returned, and board
                 # members give none).
                 "returned": list(returned_to(access)[:LIST_LIMIT])

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from front.access import meeting_for_user
+from front.access import access_for, meeting_for_user
 from front.edit_pages import posted, staff_view
 from front.forms.meetings import CalendarForm
 from front.views.meetings import meeting_page_context
 from reporting import cycle_rules
 from reporting.reminders import plural
-from reporting.update_cycle import add_meetings, period_status
+from reporting.update_cycle import add_meetings, period_status, to_do_lists
 
 
 @staff_view()
@@ -47,11 +47,38 @@ def meeting_calendar(request, access):
 
 @login_required
 @require_GET
+def my_updates(request, slug):
+    """The user's to-do list: for each meeting whose updates are open, the actions they are
+    asked for (as a lead, or as the chair when no lead can be), each with where it stands."""
+    access = access_for(request, slug)
+    lists = to_do_lists(access.partnership, request.user, timezone.localdate())
+    return render(
+        request,
+        "reporting/my_updates.html",
+        {
+            "access": access,
+            "partnership": access.partnership,
+            "lists": lists,
+            # The meetings whose board of everyone's updates the user may read.
+            "boards": {
+                todo.meeting.pk
+                for todo in lists
+                if access.can_edit or access.chairs(todo.meeting.group)
+            },
+            "Task": cycle_rules.Task,
+            "nav_updates": True,
+        },
+    )
+
+
+@login_required
+@require_GET
 def meeting_updates(request, slug, pk):
     """The meeting's period as it stands: updates received and outstanding by group and by
     lead, each outstanding action, and the reminders sent. For business support staff, who
-    chase the leads (a chair sees their own group's updates on the chair's review)."""
-    access, meeting = meeting_for_user(request, slug, pk, edit=True)
+    chase the leads, and for the chairs of the meeting's group, to read."""
+    access, meeting = meeting_for_user(request, slug, pk)
+    access.require_board_reader(meeting.group)
     status = period_status(meeting)
     today = timezone.localdate()
     period = status.period
