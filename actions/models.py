@@ -62,8 +62,8 @@ class TimeframeFields(models.Model):
     @property
     def has_no_due_date(self) -> bool:
         """Its timeframe is written but gives no date, no recurrence and is not "to be
-        confirmed": such an item can never show as overdue, so staff are asked to add a date.
-        (A plan with no timeframes at all is not flagged row by row.)"""
+        confirmed": such an item can never show as past its due date, so staff are asked to
+        add a date. (A plan with no timeframes at all is not flagged row by row.)"""
         written = bool(self.timeframe.strip())
         return written and self.due_date is None and not self.recurrence and not self.timeframe_tbc
 

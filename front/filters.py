@@ -56,7 +56,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rating",
     )
     overdue = django_filters.BooleanFilter(
-        label="Overdue only", widget=forms.CheckboxInput, method="filter_overdue"
+        label="Past their due date only", widget=forms.CheckboxInput, method="filter_overdue"
     )
     theme = ObjectsFilter(
         label="Theme",

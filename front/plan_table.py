@@ -203,7 +203,7 @@ def action_row(
         themes = "; ".join(e(theme) for theme in action.live_themes)
         html += f'<td data-label="Themes">{themes or EMPTY}</td>'
     html += f'<td data-label="Lead">{lines(action.lead) or EMPTY}</td>'
-    overdue = '<br><span class="app-overdue">Overdue</span>' if action.overdue else ""
+    overdue = '<br><span class="app-overdue">Past due date</span>' if action.overdue else ""
     if ctx.can_edit and action.has_no_due_date:
         overdue += "<br>" + link(
             ctx.links("actions:edit", action.pk) + "#id_due_date_set",

@@ -352,8 +352,24 @@ class RagRating(Tracked):
     def text_colour(self) -> str:
         return readable_text_colour(self.colour)
 
+    @property
+    def system_words(self) -> str:
+        """The words of the app's own that the label repeats ('' if none): a board would take
+        a rating called "Past due date" for the app's count of actions past their due date."""
+        return system_words_in(self.label)
+
     def url_in(self, slug):
         return reverse("plans:ratings", args=[slug])
+
+
+# What the app itself says of actions, beside their ratings: a rating may not be called so.
+SYSTEM_WORDS = ("past due date", "past due", "no update", "not updated")
+
+
+def system_words_in(label: str) -> str:
+    """The first of the app's own words the label holds, as written there; '' if none."""
+    folded = " ".join(label.casefold().split())
+    return next((f"“{words}”" for words in SYSTEM_WORDS if words in folded), "")
 
 
 def full_title(title: str, period: str) -> str:

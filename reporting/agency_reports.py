@@ -133,7 +133,7 @@ ACTION_COLUMNS = [
     ("Role", 10),
     ("Steps it leads", 12),
     *ACTION_STATUS_COLUMNS,
-    ("Overdue", 9),
+    ("Past due date", 9),
 ]
 SUMMARY_WIDTHS = [40, 12, 14, 14, 14, 14, 14, 14]
 

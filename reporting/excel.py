@@ -49,7 +49,7 @@ PLAN_COLUMNS = [
     *ACTION_STATUS_COLUMNS,
     ("Evidence", 36),
     ("Change since last meeting", 24),
-    ("Overdue", 9),
+    ("Past due date", 9),
     ("How we will know (outcome measures)", 40),
 ]
 # The Summary sheet's tables share its columns: a name, then counts or short values, then text.
@@ -378,11 +378,11 @@ def action_rows(sheet, row, pack: Pack, lines, headings):
 
 
 def write_exceptions(sheet, row, pack: Pack) -> int:
-    put(sheet, row, 1, "Exceptions: red, amber and overdue actions", font=HEADING)
+    put(sheet, row, 1, "Exceptions: off track, at risk and past their due date", font=HEADING)
     if not pack.exceptions:
-        put(sheet, row + 1, 1, "No action is red, amber or overdue.")
+        put(sheet, row + 1, 1, "No action is off track, at risk or past its due date.")
         return row + 1
-    headings = ["Rating", "Due date", "Overdue"]
+    headings = ["Rating", "Due date", "Past due date"]
     for at, line in action_rows(sheet, row, pack, pack.exceptions, headings):
         put_rating(sheet, at, 3, line.rating)
         put_date(sheet, at, 4, line.action.due_date)

@@ -75,7 +75,7 @@ def import_warnings(data: dict, period_text: str) -> list[ImportWarning]:
                 ImportWarning(
                     row,
                     f"{name}'s timeframe “{timeframe[:60]}” gives no due date, so it can "
-                    "never show as overdue: add a month or a date if it has one",
+                    "never show as past its due date: add a month or a date if it has one",
                 )
             )
         elif period and parsed.due and not period[0] <= parsed.due <= period[1]:

@@ -47,7 +47,7 @@ def change_words(line: ActionLine, *, previous_meeting: datetime.date | None) ->
         Change.UP: f"Up from {was}",
         Change.DOWN: f"Down from {was}",
         Change.NEWLY_COMPLETE: "Newly complete",
-        Change.NEWLY_OVERDUE: "Newly overdue",
+        Change.NEWLY_OVERDUE: "Newly past due date",
         Change.FIRST_RATING: "First rating",
         Change.NOT_UPDATED: "Not updated since the last meeting"
         if previous_meeting
@@ -112,7 +112,7 @@ class Pack:
 
     @property
     def exceptions(self) -> list[ActionLine]:
-        """Red, amber and overdue actions, worst first."""
+        """Off track, at risk and past their due date, worst first."""
         order = {"off_track": 0, "at_risk": 1}
         return sorted(
             (line for line in self.lines if line.is_exception),
@@ -329,7 +329,7 @@ def plan_pack_as_at(
     plan: Plan, as_at: datetime.date, last_reported: datetime.date | None
 ) -> PlanPack:
     """A plan's part of a pack, rated as at the pack's day; a plan closed before it is rated
-    as at the end of its period (one that ended years ago is not "newly overdue" today).
+    as at the end of its period (one that ended years ago is not "newly past due date" today).
 
     A plan is closed once its period has ended and no update since: a plan still reported on
     after its nominal end (plans often run on until the next is agreed) is rated as at the

@@ -128,7 +128,7 @@ def timeframe_cell(action, overdue: bool) -> str:
     text = action.timeframe
     if not text and action.due_date:
         text = f"By {action.due_date:%-d %b %Y} (its last step)"
-    return (text or "–") + ("\nOverdue" if overdue else "")
+    return (text or "–") + ("\nPast due date" if overdue else "")
 
 
 def placing(action, plan) -> str:
@@ -394,7 +394,7 @@ def contents(plans) -> list[Entry]:
         Entry("ratings-by-plan", "Ratings by plan", True),
         Entry("ratings-by-priority", "Ratings by priority", True),
         Entry("themes", "Cross-cutting themes", True),
-        Entry("exceptions", "Exception report: off track, at risk and overdue", False),
+        Entry("exceptions", "Exception report: off track, at risk and past due date", False),
         Entry("changes", "Changes since the last meeting", False),
         Entry("not-updated", "Actions not updated since the last meeting", False),
     ]

@@ -51,7 +51,7 @@ def test_each_warning():
         "Row 4: action 1.2 has no lead",
         "Row 5: action 1.3 has no timeframe",
         "Row 6: action 1.4's timeframe “When the panel can meet” gives no due date, so it can "
-        "never show as overdue: add a month or a date if it has one",
+        "never show as past its due date: add a month or a date if it has one",
         "Row 7: action 1.5 is due 31 March 2019, outside the plan's period (2024-25)",
         "Row 9: action number 1.6 is the same as row 8's",
         "Row 9: action 1.6: the whole row is the same as row 8's",

@@ -1,6 +1,6 @@
 """A timeframe that gives no date is not passed over in silence: staff are told, on the plan
 page, the action page and when they save it, so that it can be given one (an action with no
-due date can never show as overdue)."""
+due date can never show as past its due date)."""
 
 import pytest
 
@@ -48,7 +48,7 @@ def test_saving_an_action_without_a_date_says_so(client_for, personas):
     response = post_form(staff, url("actions:edit", action.pk), timeframe="When we can")
     assert response.status_code == 302
     message = staff.get(response["Location"]).content.decode()
-    assert "Its timeframe gives no due date, so it can never show as overdue" in message
+    assert "Its timeframe gives no due date, so it can never show as past its due date" in message
 
 
 def test_an_empty_timeframe_is_not_flagged(client_for, personas):

@@ -144,7 +144,7 @@ def test_filter_by_lead_and_overdue(client_for):
     assert "2.1" in html  # 2.1 of the P&P plan is led by Keith Shipman
     # Every seed action with a past due date and no update is overdue (the seeds are old).
     html = page(client, "actions:list", "merton", overdue="on")
-    assert "Overdue" in html
+    assert "Past due date" in html
 
 
 def test_dashboard_counts_overdue_stale_and_themes(client_for):
@@ -155,7 +155,7 @@ def test_dashboard_counts_overdue_stale_and_themes(client_for):
     html = page(client, "plans:dashboard", "merton")
     assert "Effective Safeguarding and Support Subgroup Work Plan" in html
     assert "1 complete" in html and "12 no update yet" in html
-    assert "Overdue actions" in html
+    assert "Past their due date" in html
     assert "Think Family" in html
     assert "Not updated since" in html
 

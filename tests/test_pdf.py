@@ -151,7 +151,7 @@ def test_contents_page_numbers_and_summary_figures(board):
     summary = next(i for i, t in enumerate(pages) if "Ratings by plan" in t and i > 1)
     assert re.search(rf"Summary\s*{summary + 1}\b", pages[1])
     figures = squeeze(pages[summary])
-    for figure in ["2 off track", "1 at risk", "6 overdue", "4 changed since last meeting",
+    for figure in ["2 off track", "1 at risk", "6 past due date", "4 changed since last meeting",
                    "29 not updated", "1 complete"]:  # fmt: skip
         assert squeeze(figure) in figures
 
@@ -298,3 +298,15 @@ def test_every_exception_and_change_line_says_where_its_action_sits(board):
     numbers (or an unnumbered outcome's opening words), not only the group and period."""
     text = squeeze(" ".join(board["pages"]))
     assert squeeze("ESS 2024-25 · Impact 2") in text
+
+
+def test_off_track_and_past_due_date_are_never_one_word(board):
+    """Merton's red rating is called "Overdue"; the app's own idea, a due date passed, is
+    "past due date" everywhere, so no count mixes the two."""
+    text = " ".join(board["pages"])
+    assert "Past due date" in text and "past due date" in text
+    lowered = " ".join(text.split()).lower()
+    for system_use in ["newly overdue", "or overdue", "and overdue", "overdue actions"]:
+        assert system_use not in lowered
+    summary = next(t for i, t in enumerate(board["pages"]) if "Ratings by plan" in t and i > 1)
+    assert "Past due date" in summary  # the summary tables' column

@@ -427,3 +427,24 @@ def test_restoring_what_is_not_deleted_says_so(client_for):
 def test_nothing_deleted(client_for):
     html = client_for("staff").get(url("plans:deleted")).content.decode()
     assert "Nothing has been deleted." in html
+
+
+def test_a_rating_may_not_be_called_what_the_app_says_of_actions(client_for):
+    """One word per idea: the app says "past due date" and "no update" of actions, so a
+    rating may not (refused when typed; an existing one is warned of in Settings)."""
+    client = client_for("staff")
+    data = {"label": "Past  due", "scale": "off_track", "definition": "", "colour": ""}
+    html = assert_error_page(
+        client.post(url("plans:rating_create"), data),
+        "Choose another label: “past due” is what the app itself says of an action",
+    )
+    assert 'value="Past  due"' in html
+    assert not RagRating.objects.filter(label="Past  due").exists()
+    old = RagRating.objects.create(
+        partnership=merton_rating("Overdue").partnership,
+        label="No update given",
+        scale="not_started",
+    )
+    page = client.get(url("plans:ratings")).content.decode()
+    assert f'id="rating-{old.pk}-words"' in page and "“no update”" in page
+    assert "“Overdue”" not in page  # Merton's own red word is no longer the app's

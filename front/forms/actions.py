@@ -152,7 +152,7 @@ class ActionForm(EditForm):
             "timeframe": TIMEFRAME_HINT,
             "due_date_set": (
                 "Only if the timeframe gives no date, or the wrong one: this date is used "
-                "instead, for overdue and reminders. The timeframe is kept as written."
+                'instead, for "past due date" and reminders. The timeframe is kept as written.'
             ),
             "outcome_measures": "",
             "note": "For example, what was done to text that was corrupted in the source.",

@@ -19,6 +19,7 @@ from plans.models import (
     RagRating,
     Theme,
     hex_colour,
+    system_words_in,
 )
 
 
@@ -277,6 +278,15 @@ class RatingForm(EditForm):
                 "Enter the colour as # and six hex digits, for example #f47738"
             )
         return colour
+
+    def clean_label(self):
+        label = self.cleaned_data["label"]
+        if words := system_words_in(label):
+            raise forms.ValidationError(
+                f"Choose another label: {words} is what the app itself says of an action, "
+                "beside its rating, and a board would take one for the other"
+            )
+        return label
 
     def clean(self):
         cleaned = super().clean()

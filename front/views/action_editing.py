@@ -132,8 +132,8 @@ def no_date_note(action) -> str:
     if not action.has_no_due_date:
         return ""
     return (
-        " Its timeframe gives no due date, so it can never show as overdue: add a month or a "
-        "date to it (for example “by March 2025”), or set its due date, if it has one."
+        " Its timeframe gives no due date, so it can never show as past its due date: add a "
+        "month or a date to it (for example “by March 2025”), or set its due date, if it has one."
     )
 
 
