@@ -75,7 +75,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title or self.group.short_name} – {self.held_on:%d %B %Y}"
+        return f"{self.title or self.group.short_name} – {self.held_on.day} {self.held_on:%B %Y}"
 
     @property
     def locked(self) -> bool:

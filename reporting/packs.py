@@ -142,6 +142,34 @@ class Pack:
         return total
 
 
+@dataclass(frozen=True)
+class Headlines:
+    """The figures a board reads first: the same in the PDF's summary, on the dashboard and
+    on a board member's home, because all three count them here from a Pack."""
+
+    actions: int
+    off_track: int
+    at_risk: int
+    past_due: int  # past their due date and not complete, whatever their rating
+    changed: int  # since the previous meeting
+    not_updated: int  # since the previous meeting, and not complete
+    complete: int
+
+    @classmethod
+    def of(cls, pack: Pack) -> "Headlines":
+        lines = pack.lines
+        scales = Counter(line.scale for line in lines)
+        return cls(
+            actions=len(lines),
+            off_track=scales[RagRating.Scale.OFF_TRACK],
+            at_risk=scales[RagRating.Scale.AT_RISK],
+            past_due=sum(1 for line in lines if line.overdue),
+            changed=len(pack.changed),
+            not_updated=len(pack.not_updated),
+            complete=scales[RagRating.Scale.COMPLETE],
+        )
+
+
 def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 

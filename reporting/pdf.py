@@ -43,7 +43,7 @@ from actions.display import step_text
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
 from reporting.apart import peak_mb, run_apart
-from reporting.packs import ActionLine, Pack, change_words, measures_text
+from reporting.packs import ActionLine, Headlines, Pack, change_words, measures_text
 from reporting.pdf_fetcher import BASE_URL, StaticOnlyURLFetcher
 from reporting.pdf_join import LaidOutPart
 
@@ -357,9 +357,7 @@ def pack_context(pack: Pack) -> dict:
         "theme_rows": theme_rows,
         "total": total,
         "exceptions": [cells[line.action.pk] for line in exceptions],
-        "off_track": sum(1 for line in exceptions if line.scale == "off_track"),
-        "at_risk": sum(1 for line in exceptions if line.scale == "at_risk"),
-        "overdue": sum(1 for line in all_lines if line.overdue),
+        "headlines": Headlines.of(pack),
         # A changed action that is also an exception is shown once, in the exception report,
         # with its change: nothing is laid out twice (WeasyPrint's cost is lines of text).
         "changed": [cells[line.action.pk] for line in pack.changed if not line.is_exception],
@@ -369,7 +367,6 @@ def pack_context(pack: Pack) -> dict:
             for line in pack.changed
             if line.is_exception
         ],
-        "changed_total": len(pack.changed),
         "not_updated": [
             (cells[line.action.pk], line.update.reported_on if line.update else None)
             for line in pack.not_updated

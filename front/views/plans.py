@@ -31,8 +31,10 @@ from front.filters import ActionFilter
 from front.plan_table import Links, TableContext, table_body
 from plans import two_step
 from plans.badges import PAGE_CLASS, rating_css
-from plans.models import Membership, RagRating
+from plans.models import Membership, Plan, RagRating
 from reporting.meetings import last_meeting, next_meeting
+from reporting.pack_files import partnership_pack
+from reporting.packs import Headlines, change_words
 from reporting.update_cycle import to_do_lists
 
 WITHOUT_MEETING_WINDOW = datetime.timedelta(weeks=12)
@@ -59,8 +61,16 @@ def home(request):
         actions = actions_for_display(mine.order_by("due_date", "pk")[:LIST_LIMIT], ratings)
         past_due = mine.filter(overdue_q(today)).order_by("due_date", "pk")  # most late first
         board = access.role == Membership.Role.BOARD  # board members give no updates
+        if board:  # their home is the meetings, their packs and where the plans stand
+            pack, _ = partnership_pack(partnership, today)
+            papers = {
+                "latest": last_meeting(partnership, today),
+                "headlines": Headlines.of(pack),
+                "previous": pack.previous_meeting,
+            }
         sections.append(
             {
+                "papers": papers if board else None,
                 "access": access,
                 "membership": membership,
                 "actions": actions,
@@ -114,15 +124,37 @@ def dashboard(request, slug):
     actions = partnership_actions(partnership)
     meeting = last_meeting(partnership, today)
     since = meeting.held_on if meeting else today - WITHOUT_MEETING_WINDOW
-    overdue = actions.filter(overdue_q(today)).order_by("due_date", "pk")
+    # Past their due date: the latest first; a draft plan's only if asked for.
+    with_drafts = request.GET.get("drafts") == "on"
+    overdue = actions.filter(overdue_q(today))
+    if not with_drafts:
+        overdue = overdue.exclude(outcome__plan__status=Plan.Status.DRAFT)
+    overdue = overdue.order_by("due_date", "pk")
     stale = actions.filter(not_complete_q(), not_updated_q(since))
     summaries = plan_summaries(partnership)
+    # The partnership's pack as at today: its headline figures and lists, as the PDF has them.
+    pack, _ = partnership_pack(partnership, today)
+    order = {RagRating.Scale.OFF_TRACK: 0, RagRating.Scale.AT_RISK: 1}
+    lines = [(plan_pack.plan, line) for plan_pack in pack.plans for line in plan_pack.lines]
+    changed = {id(line) for line in pack.changed}
     return render(
         request,
         "plans/dashboard.html",
         {
             "access": access,
             "partnership": partnership,
+            "headlines": Headlines.of(pack),
+            "previous": pack.previous_meeting,
+            "off_track": sorted(
+                ((plan, line) for plan, line in lines if line.scale in order),
+                key=lambda row: order[row[1].scale],
+            ),
+            "changed": [
+                (plan, line, change_words(line, previous_meeting=pack.previous_meeting))
+                for plan, line in lines
+                if id(line) in changed
+            ],
+            "with_drafts": with_drafts,
             "summaries": summaries,
             "scales": RagRating.Scale,
             "overdue": actions_for_display(overdue[:LIST_LIMIT], ratings, today),
