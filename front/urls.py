@@ -98,6 +98,7 @@ plan_urls = [
         name="member_two_step_reset",
     ),
     path("settings/update-cycle/", settings.update_cycle, name="cycle"),
+    path("settings/protective-marking/", settings.marking, name="marking"),
     path("settings/deleted/", settings.deleted_list, name="deleted"),
     path("settings/deleted/<str:kind>/<int:pk>/restore/", settings.restore, name="restore"),
     path("settings/audit/", audit.audit_log, name="audit"),

@@ -108,6 +108,18 @@ class Partnership(models.Model):
         default=3, help_text="Days before the deadline that leads still to update are reminded."
     )
 
+    class Marking(models.TextChoices):
+        """The UK Government Security Classifications a partnership's packs may carry."""
+
+        NONE = "", "No marking"
+        OFFICIAL = "OFFICIAL", "OFFICIAL"
+        OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+    # Printed in every page's header and footer of the packs (PDF and Excel).
+    protective_marking = models.CharField(
+        max_length=30, choices=Marking, blank=True, default=Marking.NONE
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [

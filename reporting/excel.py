@@ -155,10 +155,15 @@ def print_setup(sheet, pack: Pack, title: str, *, repeat_rows: str | None = None
     sheet.print_options.gridLines = True
     if repeat_rows:
         sheet.print_title_rows = repeat_rows
+    marking = pack.partnership.protective_marking
     sheet.oddHeader.left.text = header_text(pack.partnership.short_name)
-    sheet.oddHeader.center.text = header_text(title[:120])
+    # The marking at the top and bottom of every printed page, as on the PDF's.
+    sheet.oddHeader.center.text = header_text(
+        f"{marking}\n{title[:120]}" if marking else title[:120]
+    )
     sheet.oddHeader.right.text = header_text(f"As at {pack.as_at:%-d %B %Y}")
-    sheet.oddFooter.center.text = "Page &P of &N"
+    sheet.oddFooter.left.text = header_text(pack.standing)
+    sheet.oddFooter.center.text = f"{header_text(marking)}  Page &P of &N".strip()
 
 
 def header_text(text: str) -> str:
@@ -274,8 +279,11 @@ def write_summary(sheet: Worksheet, pack: Pack) -> None:
     put(sheet, 1, 1, pack.title, font=TITLE)
     sheet.cell(row=1, column=1).alignment = Alignment(vertical="top")  # let it run across
     facts = [("Partnership", pack.partnership.name)]
+    if pack.partnership.protective_marking:
+        facts.append(("Protective marking", pack.partnership.protective_marking))
     if pack.meeting:
         facts.append(("Meeting", f"{pack.meeting.title or pack.meeting.group.name}"))
+        facts.append(("This pack is", pack.standing))
         if pack.meeting.reporting_period:
             facts.append(("Reporting period", pack.meeting.reporting_period))
     facts += [

@@ -148,11 +148,22 @@ def pack_html(pack: Pack) -> str:
     by target-counter, the header by string-set): what the benchmark's bare render times."""
     context = pack_context(pack)
     folio = mark_safe('"Page " counter(page) " of " counter(pages)')  # noqa: S308 - a constant
-    context["page_css"] = furniture_css("string(partnership)", "string(title)", folio)
+    context["page_css"] = furniture_css(
+        "string(partnership)", "string(title)", folio, **marks(context)
+    )
     cover, *rest = pack_sections(context)
     contents = section(context, "contents", "reporting/pdf/contents.html")
     bodies = [mark_safe(s.body) for s in [cover, contents, *rest]]  # noqa: S308 - rendered
     return render_to_string("reporting/pdf/pack.html", context | {"bodies": bodies})
+
+
+def marks(context: dict) -> dict[str, str]:
+    """The protective marking and the pack's standing, as CSS strings ('': none)."""
+    marking, standing = context["partnership"].protective_marking, context["pack"].standing
+    return {
+        "marking": css_string(marking) if marking else "",
+        "standing": css_string(standing) if standing else "",
+    }
 
 
 def furniture_parts(context: dict, total: int) -> list[Part]:
@@ -160,7 +171,10 @@ def furniture_parts(context: dict, total: int) -> list[Part]:
     out side by side; each page's number is written on it (string-set), so no counter
     depends on where a document starts."""
     css = furniture_css(
-        css_string(context["partnership"].name), css_string(context["pack"].title), "string(folio)"
+        css_string(context["partnership"].name),
+        css_string(context["pack"].title),
+        "string(folio)",
+        **marks(context),
     )
     return [
         Part(

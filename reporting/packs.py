@@ -111,6 +111,17 @@ class Pack:
         return [line for plan in self.plans for line in plan.lines]
 
     @property
+    def standing(self) -> str:
+        """Whether a meeting's pack is its last word: provisional until the meeting is
+        locked, then final ('' for a pack that is no meeting's)."""
+        if self.meeting is None:
+            return ""
+        if self.meeting.locked:
+            locked_on = timezone.localtime(self.meeting.locked_at)
+            return f"Final – locked on {locked_on.day} {locked_on:%B %Y}"
+        return "Provisional – not locked: ratings may still change"
+
+    @property
     def exceptions(self) -> list[ActionLine]:
         """Off track, at risk and past their due date, worst first."""
         order = {"off_track": 0, "at_risk": 1}

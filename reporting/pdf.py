@@ -408,10 +408,12 @@ def contents(plans) -> list[Entry]:
     return entries
 
 
-def furniture_css(left: str, right: str, folio: str) -> str:
-    """The margin boxes' style: the header's texts and the page number are CSS values."""
+def furniture_css(left: str, right: str, folio: str, marking: str = "", standing: str = "") -> str:
+    """The margin boxes' style: the header's texts, the page number, the protective marking
+    and the pack's standing (provisional or final) are CSS values ('': no box)."""
     return render_to_string(
-        "reporting/pdf/furniture.css", {"left": left, "right": right, "folio": folio}
+        "reporting/pdf/furniture.css",
+        {"left": left, "right": right, "folio": folio, "marking": marking, "standing": standing},
     )
 
 

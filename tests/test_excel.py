@@ -204,3 +204,16 @@ def test_text_loses_characters_a_workbook_cannot_hold():
     cell = set_text(Workbook().active["A1"], "Line one\x0bLine two\x07")
     assert cell.value == "Line one\nLine two"
     assert len(set_text(Workbook().active["A1"], "x" * 40_000).value) == 32_767
+
+
+def test_every_printed_page_carries_the_marking_and_the_packs_standing(board_meeting):
+    board_meeting.group.partnership.protective_marking = "OFFICIAL-SENSITIVE"
+    board_meeting.group.partnership.save()
+    book = load_workbook(io.BytesIO(render_pack_xlsx(pack_for_meeting(board_meeting))))
+    for sheet in book.worksheets:
+        assert sheet.oddHeader.center.text.startswith("OFFICIAL-SENSITIVE"), sheet.title
+        assert "OFFICIAL-SENSITIVE" in sheet.oddFooter.center.text
+        assert sheet.oddFooter.left.text == "Provisional – not locked: ratings may still change"
+    facts = {row[0]: row[1] for row in rows(book.worksheets[0])[:14] if row[0]}
+    assert facts["Protective marking"] == "OFFICIAL-SENSITIVE"
+    assert facts["This pack is"].startswith("Provisional")

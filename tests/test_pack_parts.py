@@ -2,11 +2,13 @@
 the pack laid out whole, page for page; keeps its tags (PDF/UA), links and outline; and after
 one update lays out again only the parts that show it."""
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 from pypdf import PdfReader
 
 from actions.models import Action
@@ -145,3 +147,23 @@ def test_a_plan_without_updates_is_its_own_part(demo):
     _, _, meeting = make_progress()
     sections = pack_pdf.pack_sections(pack_pdf.pack_context(pack_for_meeting(meeting)))
     assert f"plan-{plan.pk}" in [s.name for s in sections]
+
+
+@pytest.mark.django_db
+def test_every_page_carries_the_marking_and_whether_the_pack_is_final(demo):
+    """A board paper: the partnership's protective marking at the top and bottom of every
+    page, and "Provisional" on every page until the meeting is locked, then "Final"."""
+    Partnership.objects.filter(slug="merton").update(protective_marking="OFFICIAL-SENSITIVE")
+    _, _, meeting = make_progress()
+    pages = page_texts(render_pack_parts(pack_for_meeting(meeting)).pdf)
+    assert "Provisional: the meeting is not locked" in pages[0]
+    for text in pages:
+        assert text.count("OFFICIAL-SENSITIVE") == 2, text[-300:]
+        assert "Provisional – not locked" in text and "Final" not in text
+    meeting.locked_at = timezone.make_aware(dt.datetime(2024, 9, 16, 9, 30))
+    meeting.save()
+    pages = page_texts(render_pack_parts(pack_for_meeting(meeting)).pdf)
+    assert "Final – locked on 16 September 2024: the ratings are" in " ".join(pages[0].split())
+    for text in pages:
+        assert "Final – locked on 16 September 2024" in text and "Provisional" not in text
+    assert structure_problems(render_pack_parts(pack_for_meeting(meeting)).pdf) == []

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate, Step
-from plans.models import Group, Membership, Person, RagRating, Theme
+from plans.models import Group, Membership, Partnership, Person, RagRating, Theme
 from plans.staff_writes import soft_delete
 from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, form_data, post_form, url
 from tests.test_editing import STAFF_POST, action, assert_error_page, ess
@@ -55,6 +55,7 @@ def test_settings_pages_are_for_staff_only(client_for, persona, personas):
             ("get", url("plans:member_edit", board.pk), STAFF_ONLY),
             ("get", url("plans:member_remove", board.pk), STAFF_ONLY),
             ("get", url("plans:deleted"), STAFF_ONLY),
+            ("get", url("plans:marking"), STAFF_ONLY),
             ("post", url("plans:restore", "action", deleted.pk), STAFF_POST),
         ],
     )
@@ -448,3 +449,18 @@ def test_a_rating_may_not_be_called_what_the_app_says_of_actions(client_for):
     page = client.get(url("plans:ratings")).content.decode()
     assert f'id="rating-{old.pk}-words"' in page and "“no update”" in page
     assert "“Overdue”" not in page  # Merton's own red word is no longer the app's
+
+
+def test_staff_set_the_packs_protective_marking(client_for):
+    client = client_for("staff")
+    response = post_form(client, url("plans:marking"), protective_marking="OFFICIAL-SENSITIVE")
+    assert response.status_code == 302
+    merton = Partnership.objects.get(slug="merton")
+    assert merton.protective_marking == "OFFICIAL-SENSITIVE"
+    html = assert_error_page(
+        client.post(url("plans:marking"), {"protective_marking": "TOP SECRET"}),
+        "Select a valid choice",
+    )
+    assert "OFFICIAL-SENSITIVE" in html
+    refused = client_for("chair").post(url("plans:marking"), {"protective_marking": ""})
+    assert refused.status_code == 403

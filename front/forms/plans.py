@@ -440,3 +440,18 @@ class UpdateCycleForm(LoadedStateForm, GovukForm, forms.ModelForm):
 
 CYCLE_MAX_DAYS = 365
 LONGEST = f"Enter {CYCLE_MAX_DAYS} days or fewer"
+
+
+class MarkingForm(LoadedStateForm, GovukForm, forms.ModelForm):
+    """The protective marking every page of the partnership's packs carries."""
+
+    class Meta:
+        model = Partnership
+        fields = ["protective_marking"]
+        labels = {"protective_marking": "Protective marking of the packs"}
+        help_texts = {
+            "protective_marking": "Printed at the top and bottom of every page of the PDF "
+            "packs, and in the Excel reports' page headers and footers. Packs hold names and "
+            "commentary about safeguarding work: most partnerships mark them OFFICIAL-SENSITIVE."
+        }
+        widgets = {"protective_marking": forms.RadioSelect}

@@ -23,7 +23,7 @@ from front.edit_pages import (
     save_unless_stale,
     staff_view,
 )
-from front.forms.plans import GroupForm, RatingForm, ThemeForm, UpdateCycleForm
+from front.forms.plans import GroupForm, MarkingForm, RatingForm, ThemeForm, UpdateCycleForm
 from plans.models import Group, RagRating, Theme
 from plans.staff_writes import Counted, RestoreRefused, ancestors, place_at_end
 from plans.staff_writes import restore as restore_obj
@@ -46,6 +46,7 @@ SECTIONS = [
         "Update cycle",
         "When leads are asked for updates before each meeting, and reminded.",
     ),
+    ("marking", "Protective marking", "The marking at the top and bottom of every pack page."),
     (
         "deleted",
         "Recently deleted",
@@ -247,6 +248,25 @@ def update_cycle(request, access):
             return redirect("plans:cycle", access.partnership.slug)
     return list_page(
         request, access, "cycle", "cycle.html", form=form, submit_label="Save", **context
+    )
+
+
+@staff_view()
+def marking(request, access):
+    """The protective marking of the partnership's packs."""
+    form = MarkingForm(posted(request), instance=access.partnership)
+    context = {"noun": "protective marking"}
+    if request.method == "POST" and form.is_valid():
+
+        def save():
+            form.instance.save(update_fields=["protective_marking"])
+            return form.instance
+
+        if save_unless_stale(form, context, save):
+            messages.success(request, "Saved the protective marking.")
+            return redirect("plans:marking", access.partnership.slug)
+    return list_page(
+        request, access, "marking", "marking.html", form=form, submit_label="Save", **context
     )
 
 
