@@ -286,6 +286,8 @@ class ProgressUpdate(models.Model):
     )
     commentary = models.TextField()
     evidence = models.TextField(blank=True)
+    # What the lead or chair needs the board to do: shown with the exceptions in the pack.
+    support_needed = models.TextField(blank=True)
     author = optional_user("progress_updates")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACCEPTED)

@@ -19,6 +19,7 @@ def record_progress(
     author,
     rating_kept: bool = False,
     evidence: str = "",
+    support_needed: str = "",
     reported_on: datetime.date | None = None,
     standing: Standing | None = None,
 ) -> ProgressUpdate:
@@ -35,6 +36,7 @@ def record_progress(
         rating_kept=rating_kept,
         commentary=commentary,
         evidence=evidence,
+        support_needed=support_needed,
         author=author,
         status=status_on_entry(standing),
     )

@@ -151,6 +151,12 @@ meeting_urls = [
     path("meetings/<int:pk>/unlock/", locks.meeting_unlock, name="meeting_unlock"),
     path("meetings/<int:pk>/updates/", update_cycle.meeting_updates, name="meeting_updates"),
     path("your-updates/", update_cycle.my_updates, name="my_updates"),
+    path("meetings/<int:pk>/cover-report/", meetings.cover_report, name="cover_report"),
+    path(
+        "meetings/<int:pk>/cover-report.docx",
+        meetings.cover_report_docx,
+        name="cover_report_docx",
+    ),
     path(
         "meetings/<int:pk>/pack.<pack_format:fmt>", meetings.meeting_download, name="meeting_pack"
     ),

@@ -53,6 +53,10 @@ class Meeting(models.Model):
     )
     locked_at = models.DateTimeField(null=True, blank=True, editable=False)
     locked_by = optional_user("+", editable=False)
+    # The cover report staff write for the board: the pack's first pages, and a Word file.
+    purpose = models.TextField(blank=True)
+    key_messages = models.TextField(blank=True)
+    board_asked_to = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-held_on"]
@@ -80,6 +84,10 @@ class Meeting(models.Model):
     @property
     def locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def has_cover_report(self) -> bool:
+        return bool(self.purpose or self.key_messages or self.board_asked_to)
 
 
 # A render not finished this long after it was queued or started is taken to have failed (its

@@ -99,17 +99,23 @@ def list_sections(context: dict, name: str, rows: list) -> list[Section]:
     ]
 
 
-def pack_sections(context: dict) -> list[Section]:
-    """Every part of the pack but the contents, in the pack's order (the contents go second)."""
-    sections = [
-        section(context, "cover", "reporting/pdf/cover.html"),
-        section(context, "summary", "reporting/pdf/summary.html"),
+def pack_sections(context: dict) -> tuple[list[Section], list[Section]]:
+    """Every part of the pack but the contents, in the pack's order: those before the
+    contents (the cover, and a meeting's cover report), and those after."""
+    before = [section(context, "cover", "reporting/pdf/cover.html")]
+    if context["meeting"] is not None:
+        before.append(section(context, "cover-report", "reporting/pdf/cover_report.html"))
+    summary = section(context, "summary", "reporting/pdf/summary.html")
+    key = section(context, "key", "reporting/pdf/key.html")
+    after = [
+        # The rating key early, under the summary (not a page of its own): every table uses it.
+        Section("summary", summary.body + key.body),
         *list_sections(context, "exceptions", context["exceptions"]),
         *list_sections(context, "changes", context["changed"]),
         *list_sections(context, "not-updated", context["not_updated"]),
     ]
     for plan_pack, blocks, columns, core in context["plans"]:
-        sections.append(
+        after.append(
             section(
                 context,
                 f"plan-{plan_pack.plan.pk}",
@@ -121,8 +127,7 @@ def pack_sections(context: dict) -> list[Section]:
                 core=core,
             )
         )
-    sections.append(section(context, "key", "reporting/pdf/key.html"))
-    return sections
+    return before, after
 
 
 def contents_section(context: dict, pages: dict[str, int] | None) -> Section:
@@ -151,9 +156,9 @@ def pack_html(pack: Pack) -> str:
     context["page_css"] = furniture_css(
         "string(partnership)", "string(title)", folio, **marks(context)
     )
-    cover, *rest = pack_sections(context)
+    before, after = pack_sections(context)
     contents = section(context, "contents", "reporting/pdf/contents.html")
-    bodies = [mark_safe(s.body) for s in [cover, contents, *rest]]  # noqa: S308 - rendered
+    bodies = [mark_safe(s.body) for s in [*before, contents, *after]]  # noqa: S308 - rendered
     return render_to_string("reporting/pdf/pack.html", context | {"bodies": bodies})
 
 
@@ -250,18 +255,20 @@ class Joined:
 def render_pack_parts(pack: Pack, *, url_fetcher: URLFetcher | None = None) -> Joined:
     context = pack_context(pack) | {"page_css": ""}
     lay_out_all = Layouts(url_fetcher)
-    parts = [part(context, s) for s in [*pack_sections(context), contents_section(context, None)]]
-    cover, *rest = lay_out_all(parts)
-    # The contents go second; laid out with the widest numbers, their length places the rest.
-    order = [cover, rest[-1], *rest[:-1]]
+    before, after = pack_sections(context)
+    sections = [*before, *after, contents_section(context, None)]
+    *laid_out, widest = lay_out_all([part(context, s) for s in sections])
+    # The contents, laid out with the widest numbers: their length places what follows.
+    at = len(before)
+    order = [*laid_out[:at], widest, *laid_out[at:]]
     for _ in range(3):
         contents = part(context, contents_section(context, page_numbers(order)))
         furniture = furniture_parts(context, sum(p.pages for p in order))
         numbered, *sheets = lay_out_all([contents, *furniture])
-        if numbered.pages == order[1].pages:
+        if numbered.pages == order[at].pages:
             break
-        order[1] = numbered  # longer or shorter with its numbers: place the rest again
-    order[1] = numbered
+        order[at] = numbered  # longer or shorter with its numbers: place the rest again
+    order[at] = numbered
     pdf = join(order, [sheet.pdf for sheet in sheets])
     return Joined(pdf, len(order), lay_out_all.laid_out, lay_out_all.peak_mb)
 

@@ -67,6 +67,9 @@ def test_meeting_pages_for_each_persona(client_for, persona, meetings):
             ("get", url("reporting:meeting_updates", ess.pk), {**STAFF_ONLY, "chair": 200}),
             ("get", url("reporting:meeting_updates", board.pk), STAFF_ONLY),
             ("get", url("reporting:my_updates"), READ),
+            ("get", url("reporting:cover_report", board.pk), STAFF_ONLY),
+            ("get", url("reporting:cover_report_docx", board.pk), READ),
+            ("get", url("reporting:cover_report_docx", medway.pk), NOWHERE),
             ("get", url("plans:cycle"), STAFF_ONLY),
             # Another partnership's meeting through this partnership's address: never found.
             ("get", url("reporting:meeting", medway.pk), NOWHERE),

@@ -19,7 +19,7 @@ from reporting.pack_pdf import css_string, lay_out_part, pack_html, render_pack_
 from reporting.packs import pack_for_meeting
 from tests.helpers import rated
 from tests.pdf_structure import element_kinds, link_targets, outline_titles, structure_problems
-from tests.test_pdf import make_progress, page_texts, squeeze
+from tests.test_pdf import after_contents, contents_at, make_progress, page_texts, squeeze
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +62,15 @@ def test_the_joined_tags_agree_with_the_pages(packs):
 def test_the_contents_go_where_they_say(packs):
     pdf = packs["joined"].pdf
     pages = page_texts(pdf)
-    targets = link_targets(pdf, 1)
+    contents = contents_at(pages)
+    targets = link_targets(pdf, contents)
     assert set(targets) >= {"summary", "exceptions", "changes", "not-updated", "key"}
     assert f"plan-{packs['ess'].pk}" in targets
     for anchor, page in targets.items():
         heading = {"summary": "Summary", "key": "Rating key", "exceptions": "Exception report"}
         if anchor in heading:
             assert heading[anchor] in pages[page - 1]
-        line = next(line for line in pages[1].splitlines() if line.endswith(f" {page}"))
+        line = next(line for line in pages[contents].splitlines() if line.endswith(f" {page}"))
         assert line  # the number printed beside the entry is the page the link goes to
     assert squeeze(packs["ess"].full_title) in squeeze(
         pages[targets[f"plan-{packs['ess'].pk}"] - 1]
@@ -86,9 +87,10 @@ def test_the_outline_is_one_tree_of_the_sections(packs):
 
 def test_after_one_update_only_the_parts_that_show_it_are_laid_out_again(packs):
     again = packs["again"]
-    # The cover (its time), the summary, the exception report, the changes, the actions not
-    # updated, and the update's plan: not the other plan, the contents or the rating key.
-    assert again.laid_out == 6, again.laid_out
+    # The cover (its time), the cover report (1.2 is at risk now), the summary, the exception
+    # report, the changes, the actions not updated, and the update's plan: not the other
+    # plan or the contents.
+    assert again.laid_out == 7, again.laid_out
     text = squeeze(" ".join(page_texts(again.pdf)))
     assert squeeze("One more update, after the first.") in text
     assert structure_problems(again.pdf) == []
@@ -102,7 +104,7 @@ def test_a_long_list_is_shown_plan_by_plan(demo, monkeypatch):
     ess, ppyp, meeting = make_progress()
     pack = pack_for_meeting(meeting)
     pages = page_texts(render_pack_parts(pack).pdf)
-    first = next(i for i, t in enumerate(pages) if "Actions not updated since" in t and i > 1)
+    first = after_contents(pages, "Actions not updated since")
     assert squeeze("plan by plan") in squeeze(pages[first])
     assert squeeze(f"{ess.full_title}: ") in squeeze(pages[first])
     heading = squeeze(f"{ppyp.full_title}: ")
@@ -145,8 +147,9 @@ def test_work_apart_in_parallel_comes_back_in_order():
 def test_a_plan_without_updates_is_its_own_part(demo):
     plan = Plan.objects.get(title__startswith="Effective Safeguarding")
     _, _, meeting = make_progress()
-    sections = pack_pdf.pack_sections(pack_pdf.pack_context(pack_for_meeting(meeting)))
-    assert f"plan-{plan.pk}" in [s.name for s in sections]
+    before, after = pack_pdf.pack_sections(pack_pdf.pack_context(pack_for_meeting(meeting)))
+    assert [s.name for s in before] == ["cover", "cover-report"]
+    assert f"plan-{plan.pk}" in [s.name for s in after]
 
 
 @pytest.mark.django_db

@@ -47,6 +47,17 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def contents_at(pages: list[str]) -> int:
+    """The index of the contents page: after the cover (and a meeting's cover report)."""
+    return next(i for i, text in enumerate(pages) if text.startswith("Contents"))
+
+
+def after_contents(pages: list[str], words: str) -> int:
+    """The index of the first page after the contents that has these words."""
+    start = contents_at(pages)
+    return next(i for i, text in enumerate(pages) if i > start and words in text)
+
+
 def make_progress():
     """Progress on Merton's two subgroup plans, reported before two board meetings."""
     ess = Plan.objects.get(title__startswith="Effective Safeguarding")
@@ -113,14 +124,12 @@ def test_every_off_track_action_is_named(board):
 
 def test_exceptions_come_before_the_plans_with_their_commentary(board):
     pages = board["pages"]
-    exceptions = next(i for i, t in enumerate(pages) if "Exception report" in t and i > 1)
+    exceptions = after_contents(pages, "Exception report")
     text = squeeze(pages[exceptions])
     assert squeeze("Overdue as reported to the subgroup on 2024-09-01.") in text
     assert squeeze("At risk as reported to the subgroup on 2024-09-03.") in text
     assert squeeze("Down from On track") in text  # 2.1's change since the last meeting
-    changes = next(
-        i for i, t in enumerate(pages) if "Changes since the last meeting" in t and i > 1
-    )
+    changes = after_contents(pages, "Changes since the last meeting")
     # Changed exceptions are listed there and shown once, with their change, in this report.
     listed = squeeze(pages[changes]).split(squeeze("In the exception report:"))[1]
     assert squeeze("2.1 ESS 2024-25 · Impact 2 (down from On track);") in listed
@@ -135,7 +144,7 @@ def test_cover_header_footer_and_contents(board):
     assert squeeze("DRAFT") in cover  # a plan's version label
     assert "Page 1 of" in pages[0]
     assert f"Page 2 of {len(pages)}" in pages[1]
-    contents = squeeze(pages[1])
+    contents = squeeze(pages[contents_at(pages)])
     for heading in ["Contents", "Summary", "Ratings by plan", "Cross-cutting themes",
                     "Exception report", "Changes since the last meeting",
                     "Effective Safeguarding and Support Subgroup Work Plan 2024-25",
@@ -148,8 +157,8 @@ def test_cover_header_footer_and_contents(board):
 
 def test_contents_page_numbers_and_summary_figures(board):
     pages = board["pages"]
-    summary = next(i for i, t in enumerate(pages) if "Ratings by plan" in t and i > 1)
-    assert re.search(rf"Summary\s*{summary + 1}\b", pages[1])
+    summary = after_contents(pages, "Ratings by plan")
+    assert re.search(rf"Summary\s*{summary + 1}\b", pages[contents_at(pages)])
     figures = squeeze(pages[summary])
     for figure in ["2 off track", "1 at risk", "6 past due date", "4 changed since last meeting",
                    "29 not updated", "1 complete"]:  # fmt: skip
@@ -258,7 +267,7 @@ def test_even_raw_markup_cannot_fetch_through_the_renderer(monkeypatch):
 def test_save_the_summary_page_for_people_to_look_at(board):
     """Not an assertion of looks: writes test-artefacts/pack-summary.png to look at."""
     pages = board["pages"]
-    summary = next(i for i, t in enumerate(pages) if "Ratings by plan" in t and i > 1)
+    summary = after_contents(pages, "Ratings by plan")
     header = squeeze("Impact – what will success look like? Action")
     plan_page = next(i for i, t in enumerate(pages) if header in squeeze(t))
     ARTEFACTS.mkdir(exist_ok=True)
@@ -308,5 +317,5 @@ def test_off_track_and_past_due_date_are_never_one_word(board):
     lowered = " ".join(text.split()).lower()
     for system_use in ["newly overdue", "or overdue", "and overdue", "overdue actions"]:
         assert system_use not in lowered
-    summary = next(t for i, t in enumerate(board["pages"]) if "Ratings by plan" in t and i > 1)
+    summary = board["pages"][after_contents(board["pages"], "Ratings by plan")]
     assert "Past due date" in summary  # the summary tables' column

@@ -41,20 +41,24 @@ class RatingOrKeep(forms.ModelChoiceField):
 class ProgressUpdateForm(GovukForm, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
-        fields = ["rating", "commentary", "evidence", "reported_on"]
+        fields = ["rating", "commentary", "evidence", "support_needed", "reported_on"]
         labels = {
             "rating": "Rating",
             "commentary": "What has happened since the last update?",
             "evidence": "Evidence (optional)",
+            "support_needed": "Support needed from the board (optional)",
             "reported_on": "Date of this update",
         }
         help_texts = {
             "commentary": "One or two sentences for the board: progress, and any blockers.",
             "evidence": "Reports, audits, figures or links that show the progress.",
+            "support_needed": "What the board could do to unblock it: shown beside the action "
+            "in the pack's exceptions and cover report.",
         }
         widgets = {
             "commentary": forms.Textarea(attrs={"rows": 4}),
             "evidence": forms.Textarea(attrs={"rows": 3}),
+            "support_needed": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {"reported_on": PastDayField, "rating": RatingOrKeep}
         error_messages = {

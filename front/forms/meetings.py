@@ -173,3 +173,28 @@ class CalendarForm(GovukForm, forms.Form):
     @property
     def meeting_dates(self) -> list:
         return [date for _, date in self.cleaned_data["dates"]]
+
+
+class CoverReportForm(LoadedStateForm, GovukForm, forms.ModelForm):
+    """The cover report staff write for a meeting's board: the pack's first pages."""
+
+    class Meta:
+        model = Meeting
+        fields = ["purpose", "key_messages", "board_asked_to"]
+        labels = {
+            "purpose": "Purpose of the report",
+            "key_messages": "Key messages",
+            "board_asked_to": "The board is asked to",
+        }
+        help_texts = {
+            "purpose": "For example: to update the board on progress against the business "
+            "plan in Quarter 2.",
+            "key_messages": "What the board should take from the pack, one message a line.",
+            "board_asked_to": "One request a line, for example: note the progress; agree the "
+            "escalation of action 2.1.",
+        }
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "key_messages": forms.Textarea(attrs={"rows": 6}),
+            "board_asked_to": forms.Textarea(attrs={"rows": 4}),
+        }

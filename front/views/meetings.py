@@ -15,10 +15,11 @@ from actions.queries import PlanSummary
 from front.access import access_for, meeting_for_user, plan_for_user, stored_pack_for_user
 from front.attachments import attachment
 from front.edit_pages import FORM_TEMPLATE, page_context, posted, save_unless_stale, staff_view
-from front.forms.meetings import MeetingForm
+from front.forms.meetings import CoverReportForm, MeetingForm
 from plans.models import RagRating
+from reporting import word_cover
 from reporting.models import Meeting, StoredPack
-from reporting.pack_files import Subject, meeting_pack
+from reporting.pack_files import Subject, meeting_pack, pack_filename
 from reporting.stored_packs import (
     RENDERED_IN_REQUEST,
     RENDERS_IN_FLIGHT,
@@ -27,6 +28,8 @@ from reporting.stored_packs import (
     request_stored_pack,
 )
 from reporting.tasks import start_render
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 GET_POST = ["GET", "POST"]
 
@@ -105,6 +108,40 @@ def meeting_edit(request, slug, pk):
         cancel_url=reverse("reporting:meeting", args=[slug, meeting.pk]),
     )
     return meeting_form_page(request, form, context, saved="Saved the meeting {}.")
+
+
+@login_required
+@require_http_methods(GET_POST)
+def cover_report(request, slug, pk):
+    """Staff write the meeting's cover report: the first pages of its pack, and a Word file."""
+    access, meeting = meeting_for_user(request, slug, pk, edit=True)
+    form = CoverReportForm(posted(request), instance=meeting)
+    context = meeting_page_context(
+        access,
+        title="Cover report",
+        caption=str(meeting),
+        cancel_url=reverse("reporting:meeting", args=[slug, meeting.pk]),
+        submit_label="Save the cover report",
+    )
+    return meeting_form_page(request, form, context, saved="Saved the cover report of {}.")
+
+
+@login_required
+@require_GET
+def cover_report_docx(request, slug, pk):
+    """The meeting's cover report in Word, to circulate and amend: any member may have it,
+    as any member may download the pack. Made while the browser waits (a few pages)."""
+    access, meeting = meeting_for_user(request, slug, pk)
+    pack, what = meeting_pack(meeting)
+    name = pack_filename(access.partnership, f"{what} cover report", meeting.held_on, "docx")
+    return attachment(
+        request,
+        access,
+        word_cover.cover_report_docx(pack),
+        filename=name,
+        content_type=DOCX,
+        obj=meeting,
+    )
 
 
 def meeting_page_context(access, *, cancel_url=None, **kwargs):

@@ -16,7 +16,7 @@ from reporting.pack_files import partnership_pack
 from reporting.pack_pdf import render_pack_pdf
 from tests.browser.conftest import PHONE
 from tests.helpers import rated
-from tests.test_pdf import page_texts, squeeze
+from tests.test_pdf import after_contents, page_texts, squeeze
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def test_the_dashboards_figures_are_the_packs(page: Page, sign_in, cycle, axe_ch
     # The partnership's PDF pack, as the worker makes it, says the same in its summary.
     merton = Partnership.objects.get(slug="merton")
     pages = page_texts(render_pack_pdf(partnership_pack(merton, timezone.localdate())[0]))
-    summary = squeeze(next(t for i, t in enumerate(pages) if i > 1 and "Summary" in t))
+    summary = squeeze(pages[after_contents(pages, "Summary")])
     for words in [*FIGURES, "changed since last meeting"]:
         number = shown[words.removesuffix(" since last meeting")]
         assert re.search(rf"(?<!\d){number}{squeeze(words)}", summary), (words, shown)
