@@ -5,7 +5,15 @@ layers put spreadsheets there."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action, MeasureValue, ProgressUpdate, Risk, Step, TimeframeFields
+from actions.models import (
+    Action,
+    MeasureValue,
+    ProgressUpdate,
+    ReviewNotice,
+    Risk,
+    Step,
+    TimeframeFields,
+)
 from plans.badges import rating_swatch
 from plans.models import Outcome
 
@@ -87,3 +95,15 @@ class MeasureValueAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author"]
     raw_id_fields = ["action"]
     date_hierarchy = "given_on"
+
+
+@admin.register(ReviewNotice)
+class ReviewNoticeAdmin(admin.ModelAdmin):
+    """Review emails owed and sent (actions.notices): to see why one did not arrive."""
+
+    list_display = ["kind", "recipient", "update", "created_at", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "update__action"]
+    search_fields = ["recipient__username", "recipient__email", "update__action__number"]
+    raw_id_fields = ["update", "recipient"]
+    date_hierarchy = "created_at"

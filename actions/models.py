@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery
@@ -421,6 +422,37 @@ def latest_measure_values(actions, *, given_by=None, entered_by=None) -> None:
     for action in measured:
         lines = measure_lines(action.outcome_measures).splitlines()
         action.measure_lines = [(line, latest.get((action.pk, line))) for line in lines]
+
+
+class ReviewNotice(models.Model):
+    """An email owed about the review of an update: to the reviewers when a lead submits one,
+    to its author when it is accepted or returned (actions.notices). At most one of each
+    kind per update and person (the constraint makes a second run, or two at once, add
+    nothing); sent_at says it went, in a batch with any others then due to the same person."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "An update to review"
+        ACCEPTED = "accepted", "Your update was accepted"
+        RETURNED = "returned", "Your update was returned"
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_notices"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "recipient", "kind"], name="one_notice_per_update_and_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} ({self.update_id})"
 
 
 class Risk(Tracked):

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from actions import notices
 from actions.models import Action, ProgressUpdate
 from actions.review import author_standing, status_on_entry
 from plans.models import RagRating
@@ -44,4 +45,6 @@ def record_progress(
         update.reported_on = reported_on
     update.full_clean()
     update.save()
+    if update.status == ProgressUpdate.Status.SUBMITTED:
+        notices.submitted(update)  # its reviewers are emailed
     return update

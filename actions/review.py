@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from actions import notices
 from actions.models import ProgressUpdate
 from plans.models import Membership
 from plans.permissions import Standing, needs_review
@@ -80,6 +81,7 @@ def _review(*, update, reviewer, status, challenge) -> ProgressUpdate:
     current.reviewed_at = timezone.now()
     current.full_clean()
     current.save(update_fields=["status", "challenge", "reviewed_by", "reviewed_at"])
+    notices.reviewed(current)  # its author is emailed
     return current
 
 

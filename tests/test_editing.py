@@ -144,7 +144,8 @@ def test_staff_see_edit_links_and_others_do_not(client_for):
 
 
 def test_staff_plan_page_costs_no_more_queries_than_a_board_members(client_for):
-    """The edit links come from what the page has loaded already."""
+    """The edit links come from what the page has loaded already: staff pay only the menu's
+    count of updates waiting for their review, which a board member has no part in."""
     address = url("plans:plan", ess().pk)
     counts = {}
     for persona in ["board", "staff"]:
@@ -153,7 +154,7 @@ def test_staff_plan_page_costs_no_more_queries_than_a_board_members(client_for):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         counts[persona] = len(queries)
-    assert counts["staff"] <= counts["board"]
+    assert counts["staff"] <= counts["board"] + 1
 
 
 # Plans

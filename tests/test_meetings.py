@@ -279,8 +279,9 @@ def test_the_meeting_page_says_what_its_pack_covers(
     client_for, meetings, django_assert_max_num_queries
 ):
     client = client_for("chair")
-    # 15: and the chair's groups, for whether they may read the board of updates.
-    with django_assert_max_num_queries(15):
+    # 16: and the chair's groups, for whether they may read the board of updates, and the
+    # menu's count of updates waiting for their review.
+    with django_assert_max_num_queries(16):
         response = client.get(url("reporting:meeting", meetings["board"].pk))
     html = response.content.decode()
     assert "Effective Safeguarding and Support Subgroup Work Plan 2024-25" in html

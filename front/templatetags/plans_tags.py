@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from actions.review import waiting_counts
 from front import plan_table
 from plans import levels
 from plans.badges import rating_badge
@@ -30,3 +31,11 @@ def split(text, separator="|"):
 def with_article(name):
     """ "an impact", "a strategic priority": a plan's level name in a sentence."""
     return levels.with_article(name)
+
+
+@register.simple_tag
+def reviews_menu_text(access) -> str:
+    """The menu's link to the reviews, with how many updates wait for this reviewer in this
+    partnership (one query): "Reviews (3)"."""
+    waiting = waiting_counts(access.user, [access]).get(access.partnership.pk, 0)
+    return f"Reviews ({waiting})" if waiting else "Reviews"

@@ -52,7 +52,7 @@ def review_list(request, slug):
             "partnership": access.partnership,
             "page": page,
             "updates": updates,
-            "nav_home": True,
+            "nav_reviews": True,
         },
     )
 
@@ -92,7 +92,7 @@ def review_page(request, access, update, form):
             "action": update.action,
             "plan": update.action.outcome.plan,
             "form": form,
-            "nav_home": True,
+            "nav_reviews": True,
         },
     )
 
