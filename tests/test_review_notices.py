@@ -83,3 +83,19 @@ def test_a_chairs_own_update_and_a_person_without_email_are_not_told(people, per
     give(ess_action("2.2"), people["lead"])  # no chair with an address: staff are told
     send_due(NOW)
     assert [email.to for email in mail.outbox] == [["support@example.org"]]
+
+
+def test_the_worker_is_asked_once_and_again_when_the_hour_is_up(settings):
+    """With the database queue: one waiting task however many changes; a later one for the
+    notices the hourly limit held back."""
+    from django_tasks_db.models import DBTaskResult
+
+    from actions.tasks import schedule, send_review_notices
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    schedule()
+    schedule()
+    waiting = DBTaskResult.objects.filter(task_path=send_review_notices.module_path)
+    assert waiting.count() == 1
+    schedule(timezone.now() + dt.timedelta(hours=1))  # the one waiting runs before then
+    assert waiting.count() == 1

@@ -111,12 +111,14 @@ def test_chair_rates_an_action_at_risk(page, sign_in, screenshot, viewport):
     expect(row).to_be_in_viewport()
     screenshot(page, f"plan-page-{size}")
 
-    # The dashboard counts it at risk, and lists it (overdue since 2024) with its rating word.
+    # The dashboard counts it at risk, and lists it (past its due date since 2024) with its
+    # rating word.
     menu(page, "Dashboard")
     plan_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=ESS_TITLE))
     expect(plan_row).to_contain_text("1 at risk")
     detail = reverse("actions:detail", args=["merton", target.pk])
-    overdue_row = page.get_by_role("row").filter(has=page.locator(f"a[href='{detail}']"))
+    past_due = page.get_by_role("table", name="Past their due date")
+    overdue_row = past_due.get_by_role("row").filter(has=page.locator(f"a[href='{detail}']"))
     expect(overdue_row.get_by_role("cell").last).to_have_text("At risk")
     screenshot(page, f"dashboard-{size}")
 
