@@ -69,8 +69,9 @@ def changes_between(
         )
     if scale_after == Scale.COMPLETE and scale_before != Scale.COMPLETE:
         changes.append(Change.NEWLY_COMPLETE)
-    overdue_now = is_overdue(due, scale_after, meeting)
-    overdue_then = previous_meeting is not None and is_overdue(due, scale_before, previous_meeting)
-    if overdue_now and not overdue_then:
-        changes.append(Change.NEWLY_OVERDUE)
+    # Newly past its due date: since the previous meeting. With none recorded, nothing is
+    # "new" (an action due years ago is not news), only past its due date.
+    if previous_meeting is not None and is_overdue(due, scale_after, meeting):
+        if not is_overdue(due, scale_before, previous_meeting):
+            changes.append(Change.NEWLY_OVERDUE)
     return changes

@@ -100,7 +100,9 @@ def action_cells(line: ActionLine, plan, previous_meeting=None) -> Cells:
         summary=f"{action.number} {summary}\n{where} · Lead: {action.lead or '–'}".strip(),
         brief=f"{action.number} {brief}\n{where}".strip(),
         where=where,
-        themes=", ".join(t.code for t in action.live_themes if t.deleted_at is None) or "–",
+        # Names, not the partnership's letters: a board member does not carry the key.
+        themes="\n".join(t.short_name or t.name for t in action.live_themes if t.deleted_at is None)
+        or "–",
         lead=action.lead or "–",
         timeframe=timeframe_cell(action, line.overdue),
         overdue=line.overdue,

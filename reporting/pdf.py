@@ -103,7 +103,7 @@ class PlanColumns:
     @property
     def widths(self) -> list[int]:
         if self.themes:
-            widths = {"outcome": 13, "action": 32, "themes": 5, "lead": 10, "timeframe": 8}
+            widths = {"outcome": 12, "action": 28, "themes": 10, "lead": 10, "timeframe": 8}
         else:
             widths = {"outcome": 14, "action": 33, "lead": 12, "timeframe": 9}
         widths |= {"rating": 8, "measures": 0, "commentary": 24}

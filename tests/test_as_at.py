@@ -70,6 +70,14 @@ def test_changes_between_meetings(before, after, due, expected):
     assert got == expected
 
 
+def test_without_a_previous_meeting_nothing_is_newly_past_its_due_date():
+    """An action due years ago is not news to the first pack a partnership makes."""
+    rated = update("2024-07-01", "2024-07-01", "on_track")
+    got = changes_between(before=None, after=rated, due=D("2021-03-31"),
+                          previous_meeting=None, meeting=D("2024-09-10"))  # fmt: skip
+    assert got == [Change.FIRST_RATING]
+
+
 def test_an_action_without_a_new_update_is_flagged_not_updated():
     same = update("2024-04-01", "2024-04-01", "on_track")
     got = changes_between(before=same, after=same, due=None,
