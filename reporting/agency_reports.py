@@ -173,9 +173,9 @@ def write_summary(sheet, report: AgencyReport) -> None:
     counts = report.counts
     for key, name in [(AgencyRole.LEADS, "Leads"), (AgencyRole.SHARES, "Shares")]:
         row += 1
-        count_cells(sheet, row, name, sum(counts[key].values()), counts[key])
+        count_cells(sheet, row, [name], sum(counts[key].values()), counts[key])
     row += 1
-    count_cells(sheet, row, "All", len(report.rows), counts["all"], font=BOLD)
+    count_cells(sheet, row, ["All"], len(report.rows), counts["all"], font=BOLD)
     write_ratings_legend(sheet, row + 2, pack)
     set_widths(sheet, SUMMARY_WIDTHS)
     print_setup(sheet, pack, report.title)

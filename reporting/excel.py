@@ -53,17 +53,34 @@ PLAN_COLUMNS = [
     ("How we will know (outcome measures)", 40),
 ]
 # The Summary sheet's tables share its columns: a name, then counts or short values, then text.
-SUMMARY_WIDTHS = [40, 12, 14, 14, 14, 26, 50, 50]
+SUMMARY_WIDTHS = [40, 12, 14, 14, 14, 26, 50, 50, 40]
+# The Summary: its facts (a label, then values as long as "15/09/2024 14:05") and the table
+# of counts (the plan, the priority, then numbers).
+SUMMARY_SHEET_WIDTHS = [48, 48, 10, *(12 for _ in SCALE_COLUMNS)]
 
 SHEET_NAME_LIMIT = 31
 RESERVED_SHEET_NAMES = {"history"}  # Excel keeps it for tracked changes
 INVALID_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
 
+# The sheets after the Summary, each one table that sorts and filters: (title, writer, widths).
+LIST_SHEETS = ["Exceptions", "Changes", "Themes", "Ratings"]
+
+
 def render_pack_xlsx(pack: Pack) -> bytes:
+    """The Summary (the pack's facts and one table of counts by plan and priority), a sheet
+    for each list (exceptions, changes, themes, ratings), then a sheet per plan: each table
+    alone on its sheet, with its header frozen and filters, so that it sorts and filters."""
     workbook, summary = new_workbook(pack.title, "Summary")
     write_summary(summary, pack)
-    taken = {"summary"}
+    writers = [write_exceptions, write_changes, write_themes, write_ratings_legend]
+    for title, writer in zip(LIST_SHEETS, writers, strict=True):
+        sheet = workbook.create_sheet(title)
+        header, last = writer(sheet, 1, pack)
+        finish_table(sheet, header, last)
+        set_widths(sheet, SUMMARY_WIDTHS)
+        print_setup(sheet, pack, f"{title}: {pack.title}", repeat_rows=f"{header}:{header}")
+    taken = {"summary", *(title.lower() for title in LIST_SHEETS)}
     for plan_pack in pack.plans:
         plan = plan_pack.plan
         sheet = workbook.create_sheet(sheet_name(plan_sheet_title(plan), taken))
@@ -145,10 +162,11 @@ def set_widths(sheet, widths):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def print_setup(sheet, pack: Pack, title: str, *, repeat_rows: str | None = None):
-    """Landscape A4, fitted to the page's width, with the title and page numbers on each page."""
+def print_setup(sheet, pack: Pack, title: str, *, repeat_rows: str | None = None, a3=False):
+    """Landscape A4 (A3 for a plan's fourteen columns, so they print at a readable size),
+    fitted to the page's width, with the title and page numbers on each page."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3 if a3 else sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -242,7 +260,7 @@ def write_plan_sheet(sheet: Worksheet, pack: Pack, plan_pack) -> None:
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(PLAN_COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{row}"
-    print_setup(sheet, pack, plan.full_title, repeat_rows="1:1")
+    print_setup(sheet, pack, plan.full_title, repeat_rows="1:1", a3=True)
 
 
 def put_progress(sheet, row: int, column: int, line: ActionLine) -> None:
@@ -304,46 +322,54 @@ def write_summary(sheet: Worksheet, pack: Pack) -> None:
         elif hasattr(value, "isoformat"):
             cell.number_format = DATE_FORMAT
 
-    row = write_counts(sheet, row + 2, pack)
-    row = write_ratings_legend(sheet, row + 2, pack)
-    row = write_themes(sheet, row + 2, pack)
-    row = write_exceptions(sheet, row + 2, pack)
-    write_changes(sheet, row + 2, pack)
-    set_widths(sheet, SUMMARY_WIDTHS)
-    print_setup(sheet, pack, pack.title)
+    header, last = write_counts(sheet, row + 2, pack)
+    finish_table(sheet, header, last)
+    set_widths(sheet, SUMMARY_SHEET_WIDTHS)
+    print_setup(sheet, pack, pack.title, repeat_rows=f"{header}:{header}")
 
 
-def count_cells(sheet, row, name, total, counts, *, font=None, indent=0):
-    cell = put(sheet, row, 1, name, font=font)
-    if indent:
-        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
-    put(sheet, row, 2, total, font=font)
-    for column, (scale, _) in enumerate(SCALE_COLUMNS, start=3):
-        put(sheet, row, column, counts.get(scale, 0), font=font)
+def finish_table(sheet, header: int, last: int) -> None:
+    """The table from its header row to its last: header frozen, filters on (none if empty)."""
+    sheet.freeze_panes = f"A{header + 1}"
+    if last > header:
+        end = get_column_letter(sheet.max_column)
+        sheet.auto_filter.ref = f"A{header}:{end}{last}"
 
 
-def write_counts(sheet, row, pack: Pack) -> int:
+def count_cells(sheet, row, names, total, counts, *, font=None, first=1):
+    """names in the first columns, then the total and the count on each point of the scale."""
+    for column, name in enumerate(names, start=first):
+        put(sheet, row, column, name, font=font)
+    column = first + len(names)
+    put(sheet, row, column, total, font=font)
+    for offset, (scale, _) in enumerate(SCALE_COLUMNS, start=1):
+        put(sheet, row, column + offset, counts.get(scale, 0), font=font)
+
+
+def write_counts(sheet, row, pack: Pack) -> tuple[int, int]:
+    """One table: a row for each plan (its priority "Whole plan") and for each of its
+    priorities, so that it sorts and filters by plan; the header's row, and the last row."""
     put(sheet, row, 1, "Actions by rating", font=HEADING)
-    header_row(sheet, row + 1, ["Plan and priority", "Actions", *(h for _, h in SCALE_COLUMNS)])
-    row += 1
+    header = row + 1
+    header_row(sheet, header, ["Plan", "Priority", "Actions", *(h for _, h in SCALE_COLUMNS)])
+    row = header
     for plan_pack in pack.plans:
-        plan = plan_pack.plan
+        title = plan_pack.plan.full_title
         row += 1
-        count_cells(sheet, row, plan.full_title, plan_pack.total, plan_pack.counts, font=BOLD)
+        count_cells(sheet, row, [title, "Whole plan"], plan_pack.total, plan_pack.counts)
         for block in plan_pack.priorities:
             if block.priority is None:
                 continue
             row += 1
-            total = sum(block.counts.values())
-            count_cells(sheet, row, priority_text(block.priority), total, block.counts, indent=2)
-    row += 1
-    count_cells(sheet, row, "All plans", sum(pack.counts.values()), pack.counts, font=BOLD)
-    return row
+            names = [title, priority_text(block.priority)]
+            count_cells(sheet, row, names, sum(block.counts.values()), block.counts)
+    return header, row
 
 
-def write_ratings_legend(sheet, row, pack: Pack) -> int:
+def write_ratings_legend(sheet, row, pack: Pack) -> tuple[int, int]:
     put(sheet, row, 1, "The partnership's ratings", font=HEADING)
-    header_row(sheet, row + 1, ["Rating", "Counts as"])
+    header = row + 1
+    header_row(sheet, header, ["Rating", "Counts as"])
     row += 1
     for rating in sorted(pack.ratings.values(), key=lambda r: (r.position, r.pk)):
         if rating.deleted_at is not None:
@@ -351,20 +377,21 @@ def write_ratings_legend(sheet, row, pack: Pack) -> int:
         row += 1
         put_rating(sheet, row, 1, rating)
         put(sheet, row, 2, rating.get_scale_display())
-    return row
+    return header, row
 
 
-def write_themes(sheet, row, pack: Pack) -> int:
+def write_themes(sheet, row, pack: Pack) -> tuple[int, int]:
     put(sheet, row, 1, "Cross-cutting themes", font=HEADING)
     if not pack.themes:
         put(sheet, row + 1, 1, "No action of these plans carries a cross-cutting theme.")
-        return row + 1
-    header_row(sheet, row + 1, ["Theme", "Actions", *(h for _, h in SCALE_COLUMNS)])
+        return row + 1, row + 1
+    header = row + 1
+    header_row(sheet, header, ["Theme", "Actions", *(h for _, h in SCALE_COLUMNS)])
     row += 1
     for theme, total, counts in pack.themes:
         row += 1
-        count_cells(sheet, row, f"{theme.code} {theme.name}", total, counts)
-    return row
+        count_cells(sheet, row, [f"{theme.code} {theme.name}"], total, counts)
+    return header, row
 
 
 def action_rows(sheet, row, pack: Pack, lines, headings):
@@ -385,20 +412,24 @@ def action_rows(sheet, row, pack: Pack, lines, headings):
         yield row, line
 
 
-def write_exceptions(sheet, row, pack: Pack) -> int:
+def write_exceptions(sheet, row, pack: Pack) -> tuple[int, int]:
     put(sheet, row, 1, "Exceptions: off track, at risk and past their due date", font=HEADING)
     if not pack.exceptions:
         put(sheet, row + 1, 1, "No action is off track, at risk or past its due date.")
-        return row + 1
+        return row + 1, row + 1
     headings = ["Rating", "Due date", "Past due date"]
+    at = row + 1
     for at, line in action_rows(sheet, row, pack, pack.exceptions, headings):
         put_rating(sheet, at, 3, line.rating)
         put_date(sheet, at, 4, line.action.due_date)
         put(sheet, at, 5, "Yes" if line.overdue else "No")
-    return at
+        support = line.update.support_needed if line.update else ""
+        put(sheet, at, 9, support)
+    put(sheet, row + 1, 9, "Support needed from the board", font=BOLD).fill = HEADER_FILL
+    return row + 1, at
 
 
-def write_changes(sheet, row, pack: Pack) -> int:
+def write_changes(sheet, row, pack: Pack) -> tuple[int, int]:
     since = (
         f"the last meeting ({pack.previous_meeting:%-d %B %Y})"
         if pack.previous_meeting
@@ -416,7 +447,8 @@ def write_changes(sheet, row, pack: Pack) -> int:
     )
     if not pack.changed:
         put(sheet, row + 1, 1, "No rating changed.")
-        return row + 1
+        return row + 1, row + 1
+    at = row + 1
     for at, line in action_rows(sheet, row, pack, pack.changed, ["Was", "Now", "Change"]):
         if line.previous_rating:
             put_rating(sheet, at, 3, line.previous_rating)
@@ -424,4 +456,4 @@ def write_changes(sheet, row, pack: Pack) -> int:
             put(sheet, at, 3, "–")
         put_rating(sheet, at, 4, line.rating)
         put(sheet, at, 5, change_text(line, pack))
-    return at
+    return row + 1, at

@@ -58,6 +58,10 @@ def plan_row(sheet, number):
 def test_a_summary_then_one_sheet_per_plan(workbook):
     assert workbook.sheetnames == [
         "Summary",
+        "Exceptions",
+        "Changes",
+        "Themes",
+        "Ratings",
         "Effective Safeguarding 2024-25",
         "Promote and Protect 2021-22",
     ]
@@ -130,30 +134,44 @@ def test_text_that_looks_like_a_formula_stays_text(board_meeting):
 def test_summary_counts_exceptions_and_changes(workbook):
     cells = rows(workbook["Summary"])
     assert cells[0][0] == "Board – 15 September 2024"
-    facts = {row[0]: row[1] for row in cells[2:12] if row[0]}
+    facts = {row[0]: row[1] for row in cells[2:14] if row[0]}
     assert facts["Partnership"] == "Merton Safeguarding Children Partnership"
     assert facts["Reporting period"] == "Q2 2024-25"
     assert facts["Ratings as at"] == dt.datetime(2024, 9, 15)
     assert facts["Changes since"] == dt.datetime(2024, 6, 15)
-    header = next(row for row in cells if row[0] == "Plan and priority")
+    header = next(row for row in cells if row[0] == "Plan")
     scales = ["Not started", "On track", "At risk", "Off track", "Complete", "No update"]
-    assert header[1:8] == ["Actions", *scales]
-    all_plans = next(row for row in cells if row[0] == "All plans")
+    assert header[1:9] == ["Priority", "Actions", *scales]
     ess = next(row for row in cells if row[0] and row[0].startswith("Effective Safeguarding"))
-    assert ess[1:8] == [13, 0, 0, 0, 1, 1, 11]
-    assert all_plans[5] == 1 and all_plans[6] == 1
+    assert ess[1:9] == ["Whole plan", 13, 0, 0, 0, 1, 1, 11]
+    themes = rows(workbook["Themes"])
     theme = next(
-        row for row in cells if row[0] == "A Voice of children, young people, and families"
+        row for row in themes if row[0] == "A Voice of children, young people, and families"
     )
     assert theme[1] > 0
-    exceptions = cells.index(next(row for row in cells if row[0] and "Exceptions" in row[0]))
-    first = cells[exceptions + 2]
-    assert first[1:3] == ["2.1", "Overdue"]
-    assert first[7] == "Missed the date: the provider withdrew"
-    changes = cells.index(next(row for row in cells if str(row[0]).startswith("Changes since t")))
-    changed = {row[1]: row[4] for row in cells[changes + 3 :] if row[1]}
+    exceptions = rows(workbook["Exceptions"])
+    assert exceptions[1][:3] == ["Plan", "Action", "Rating"]
+    assert exceptions[2][1:3] == ["2.1", "Overdue"]
+    assert exceptions[2][7] == "Missed the date: the provider withdrew"
+    changed = {row[1]: row[4] for row in rows(workbook["Changes"])[3:] if row[1]}
     assert changed["2.1"] == "Down from On track"
     assert changed["2.4"].startswith("First rating; Newly complete")
+
+
+@pytest.mark.django_db
+def test_each_table_is_alone_on_its_sheet_and_sorts_and_filters(workbook):
+    """One table a sheet, its header frozen and filtered; the Summary's dates fit; a plan's
+    fourteen columns print on A3."""
+    assert workbook.sheetnames[:5] == ["Summary", "Exceptions", "Changes", "Themes", "Ratings"]
+    summary = workbook["Summary"]
+    header = next(cell.row for cell in summary["A"] if cell.value == "Plan")
+    assert summary.auto_filter.ref.startswith(f"A{header}:")
+    assert summary.freeze_panes == f"A{header + 1}"
+    assert summary.column_dimensions["B"].width >= 18  # "15/09/2024 14:05", not ######
+    for title in ["Exceptions", "Changes", "Ratings"]:
+        assert workbook[title].auto_filter.ref, title
+    plan = workbook["Effective Safeguarding 2024-25"]
+    assert str(plan.page_setup.paperSize) == plan.PAPERSIZE_A3
 
 
 @pytest.mark.django_db
@@ -161,7 +179,7 @@ def test_medway_sheet_has_its_priorities(demo):
     medway = Plan.objects.get(title__startswith="Medway")
     meeting = Meeting.objects.create(group=medway.group, held_on=D("2022-05-01"))
     book = load_workbook(io.BytesIO(render_pack_xlsx(pack_for_meeting(meeting))))
-    assert book.sheetnames == ["Summary", "Medway Safeguarding 2021 – 2023"]
+    assert book.sheetnames[5:] == ["Medway Safeguarding 2021 – 2023"]
     sheet = book["Medway Safeguarding 2021 – 2023"]
     assert sheet.max_row == 30
     assert sheet["A2"].value.startswith("1 Effective Partnerships")

@@ -26,6 +26,8 @@ from tests.test_imports import HEADER, new_plan_fields, preview_and_confirm, upl
 
 pytestmark = pytest.mark.django_db
 
+PACK_SHEETS = ["Summary", "Exceptions", "Changes", "Themes", "Ratings"]
+
 
 def row(**cells) -> list[str]:
     """A row of the import template with its optional Rating and Commentary columns."""
@@ -223,7 +225,7 @@ def test_the_excel_pack_has_a_sheet_named_after_the_plan_with_its_measures(shape
     pack, _ = plan_pack(plan, dt.date(2026, 12, 1))
     book = openpyxl.load_workbook(io.BytesIO(render_pack_xlsx(pack)))
     # A sheet's name holds 31 characters: the title is cut at a word, the period kept.
-    assert book.sheetnames == ["Summary", "Riverton Children's 2026-27"]
+    assert book.sheetnames == [*PACK_SHEETS, "Riverton Children's 2026-27"]
     sheet = book["Riverton Children's 2026-27"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert rows[0][-1] == "How we will know (outcome measures)"

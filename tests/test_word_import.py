@@ -90,7 +90,7 @@ def plan_sheet_rows(plan) -> list[tuple]:
     """The Excel pack's rows for the plan, as a board member reads them (no dates)."""
     pack, _ = plan_pack(plan, timezone.localdate())
     book = openpyxl.load_workbook(io.BytesIO(render_pack_xlsx(pack)))
-    sheet = book.worksheets[1]
+    sheet = book.worksheets[-1]  # the plan's own, after the summary and its lists
     return [tuple(c.value for c in row[:7]) for row in sheet.iter_rows(min_row=2)]
 
 
@@ -219,7 +219,7 @@ def test_a_made_up_word_plan_without_outcomes_imports_with_nothing_invented(clie
     ]:
         assert "".join(words.split()) in squeezed, words
     book = openpyxl.load_workbook(io.BytesIO(render_pack_xlsx(pack)))
-    rows = {r[2]: r for r in book.worksheets[1].iter_rows(min_row=2, values_only=True)}
+    rows = {r[2]: r for r in book.worksheets[-1].iter_rows(min_row=2, values_only=True)}
     assert rows["1.1"][-1] == "More families offered early help"
     assert rows["0.1"][0] == "Overarching: Every child in Riverton grows up safe"
 
