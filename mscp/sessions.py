@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
+from front import drafts
+
 SIGNED_IN_AT = "mscp_signed_in_at"
 LAST_SEEN = "mscp_last_seen"
 # The last-seen time is saved at most once a minute, so that not every page view writes the
@@ -99,6 +101,7 @@ class SessionTimeoutMiddleware:
         )
         if reason is not None:
             logout(request)
+            drafts.keep(request)  # a form sent now is given back after sign-in
             messages.info(
                 request, expiry_message(reason, idle_timeout=idle_timeout, max_age=max_age)
             )

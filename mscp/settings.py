@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mscp.sessions.SessionTimeoutMiddleware",
+    # A form sent after the session ended is kept as a draft for after sign-in (front.drafts).
+    "front.drafts.KeepDraftMiddleware",
     # More than MSCP_WRITES_PER_MINUTE saves by one person in a minute: refused (a script).
     "front.write_limit.WriteLimitMiddleware",
     # A user with two-step verification on who has given the password but not yet the code
@@ -212,6 +214,9 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: every form carries the token
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A form whose token no longer holds (signed in again in another tab): a page in words that
+# keeps what was typed (front.drafts), not Django's bare 403.
+CSRF_FAILURE_VIEW = "front.views.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

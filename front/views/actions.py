@@ -13,6 +13,7 @@ from actions.progress import record_progress
 from actions.queries import actions_for_display, partnership_actions, ratings_by_id
 from actions.review import returned_to
 from actions.update_history import NEWEST_FIRST
+from front import drafts
 from front.access import access_for, action_for_user
 from front.edit_pages import FORM_TEMPLATE
 from front.filters import ActionFilter
@@ -124,7 +125,11 @@ def progress_update(request, slug, pk):
     """The chair's two-minute form: rating, commentary, evidence, date."""
     access, action = action_for_user(request, slug, pk, update=True)
     plan = action.outcome.plan
-    form = ProgressUpdateForm(request.POST or None, action=action)
+    # What was typed before the session ended (front.drafts), given back to check and save.
+    draft = drafts.take(request) if request.method == "GET" else None
+    form = ProgressUpdateForm(request.POST or draft, action=action)
+    if draft is not None:
+        form.is_valid()  # checked as if sent: what is missing or wrong is said at once
     meeting = to_do_meeting(request, access)
     if request.method == "POST" and form.is_valid():
         update = record_progress(
@@ -172,6 +177,7 @@ def progress_update(request, slug, pk):
             "lock_note": lock_note(plan, day or timezone.localdate()),
             "next_page": request.GET.get("from", request.POST.get("next_page", "")),
             "meeting": meeting,
+            "draft_given_back": draft is not None,
             "nav_updates" if meeting else "nav_dashboard": True,
         },
     )
