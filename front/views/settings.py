@@ -232,11 +232,11 @@ def group_page(request, form, context, verb):
 # The update cycle
 
 
-@staff_view()
-def update_cycle(request, access):
-    """The partnership's numbers of days for every meeting's period (reporting.cycle_rules)."""
-    form = UpdateCycleForm(posted(request), instance=access.partnership)
-    context = {"noun": "update cycle"}
+def partnership_settings(request, access, form_class, *, section: str, noun: str):
+    """A settings page that edits fields of the partnership itself: its form, saved unless
+    someone saved it since it was opened, then back to the page."""
+    form = form_class(posted(request), instance=access.partnership)
+    context = {"noun": noun}
     if request.method == "POST" and form.is_valid():
 
         def save():
@@ -244,29 +244,26 @@ def update_cycle(request, access):
             return form.instance
 
         if save_unless_stale(form, context, save):
-            messages.success(request, "Saved the update cycle.")
-            return redirect("plans:cycle", access.partnership.slug)
+            messages.success(request, f"Saved the {noun}.")
+            return redirect(f"plans:{section}", access.partnership.slug)
     return list_page(
-        request, access, "cycle", "cycle.html", form=form, submit_label="Save", **context
+        request, access, section, f"{section}.html", form=form, submit_label="Save", **context
+    )
+
+
+@staff_view()
+def update_cycle(request, access):
+    """The partnership's numbers of days for every meeting's period (reporting.cycle_rules)."""
+    return partnership_settings(
+        request, access, UpdateCycleForm, section="cycle", noun="update cycle"
     )
 
 
 @staff_view()
 def marking(request, access):
     """The protective marking of the partnership's packs."""
-    form = MarkingForm(posted(request), instance=access.partnership)
-    context = {"noun": "protective marking"}
-    if request.method == "POST" and form.is_valid():
-
-        def save():
-            form.instance.save(update_fields=["protective_marking"])
-            return form.instance
-
-        if save_unless_stale(form, context, save):
-            messages.success(request, "Saved the protective marking.")
-            return redirect("plans:marking", access.partnership.slug)
-    return list_page(
-        request, access, "marking", "marking.html", form=form, submit_label="Save", **context
+    return partnership_settings(
+        request, access, MarkingForm, section="marking", noun="protective marking"
     )
 
 
