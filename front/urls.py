@@ -46,6 +46,7 @@ account_urls = [
     path("two-step/set-up/", account.set_up, name="set_up"),
     path("two-step/backup-codes/", account.backup_codes, name="backup_codes"),
     path("two-step/turn-off/", account.turn_off, name="turn_off"),
+    path("keep-alive/", account.keep_alive, name="keep_alive"),
 ]
 
 

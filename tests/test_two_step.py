@@ -596,3 +596,9 @@ def test_removing_a_users_devices_in_the_admin_is_audited(client, staff, persona
         (admin_user, "staff-persona", True),
     ]
     assert [e.detail["device"] for e in removed] == ["Authenticator app", "Backup codes"]
+
+
+def test_stay_signed_in_is_a_request_that_keeps_the_session(client_for):
+    """The timeout warning's "Stay signed in" (front.views.account.keep_alive)."""
+    assert client_for("chair").get(reverse("two_step:keep_alive")).status_code == 204
+    assert client_for("anonymous").get(reverse("two_step:keep_alive")).status_code == 302

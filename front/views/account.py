@@ -7,6 +7,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -236,3 +237,11 @@ def turn_off(request):
         messages.success(request, "Two-step verification is off.")
         return redirect("two_step:account")
     return render(request, "plans/two_step/turn_off.html", {"form": form, "nav_account": True})
+
+
+@login_required
+@never_cache
+def keep_alive(request):
+    """ "Stay signed in" on the timeout warning (static/src/app.mjs): a request, so the
+    session's idle time starts again (mscp.sessions). Nothing to show."""
+    return HttpResponse(status=204)

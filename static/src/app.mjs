@@ -35,5 +35,52 @@ function bannerBesideTheChange() {
   });
 }
 
+// The GOV.UK timeout warning: two minutes before the session ends idle (mscp.sessions, the
+// clock starting at this page's request), a dialog says so and counts down; "Stay signed in"
+// makes a request, which starts the idle time again.
+function timeoutWarning() {
+  const dialog = document.getElementById("timeout-warning");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    return;
+  }
+  const timeout = Number(dialog.dataset.timeout) * 1000;
+  const warnBefore = Math.min(2 * 60 * 1000, timeout / 2);
+  const countdown = dialog.querySelector(".app-timeout__countdown");
+  let warning;
+  let ticking;
+  let deadline;
+  const inWords = (seconds) => {
+    if (seconds >= 60) {
+      const minutes = Math.ceil(seconds / 60);
+      return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+    }
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  };
+  const tick = () => {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    countdown.textContent = inWords(left);
+    if (left === 0) {
+      window.clearInterval(ticking);
+    }
+  };
+  const start = () => {
+    window.clearTimeout(warning);
+    window.clearInterval(ticking);
+    deadline = Date.now() + timeout;
+    warning = window.setTimeout(() => {
+      tick();
+      dialog.showModal();
+      ticking = window.setInterval(tick, 1000);
+    }, timeout - warnBefore);
+  };
+  dialog.querySelector("[data-stay]").addEventListener("click", async () => {
+    await window.fetch(dialog.dataset.keepAlive, { credentials: "same-origin" });
+    dialog.close();
+    start();
+  });
+  start();
+}
+
 bannerBesideTheChange();
+timeoutWarning();
 initAll();
