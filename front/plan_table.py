@@ -201,8 +201,8 @@ def action_row(
     )
     if ctx.has_themes:
         themes = "; ".join(e(theme) for theme in action.live_themes)
-        html += f'<td data-label="Themes">{themes or EMPTY}</td>'
-    html += f'<td data-label="Lead">{lines(action.lead) or EMPTY}</td>'
+        html += cell("Themes", themes)
+    html += cell("Lead", lines(action.lead))
     overdue = '<br><span class="app-overdue">Past due date</span>' if action.overdue else ""
     if ctx.can_edit and action.has_no_due_date:
         overdue += "<br>" + link(
@@ -210,7 +210,7 @@ def action_row(
             "No due date: add one",
             f" for action {action.number}",
         )
-    html += f'<td data-label="Timeframe">{lines(action.timeframe) or EMPTY}{overdue}</td>'
+    html += cell("Timeframe", lines(action.timeframe), overdue)
     updated = ""
     if action.last_updated_on:
         updated = f'<br><span class="app-meta">{short_date(action.last_updated_on)}</span>'
@@ -222,9 +222,16 @@ def action_row(
         )
     html += f'<td data-label="Rating">{rating_badge(action.current_rating)}{updated}</td>'
     if ctx.has_measures:
-        html += f'<td data-label="How we will know">{measures_cell(action)}</td>'
-    commentary = lines(action.current_commentary or "") or EMPTY
-    return html + f'<td data-label="Latest commentary">{commentary}</td></tr>'
+        measures = measures_cell(action)
+        html += cell("How we will know", "" if measures == EMPTY else measures)
+    return html + cell("Latest commentary", lines(action.current_commentary or "")) + "</tr>"
+
+
+def cell(label: str, content: str, after: str = "") -> str:
+    """A labelled cell; an empty one shows a dash, and is left out of a phone's card."""
+    if content or after:
+        return f'<td data-label="{label}">{content or EMPTY}{after}</td>'
+    return f'<td data-label="{label}" class="app-empty">{EMPTY}</td>'
 
 
 def table_body(ctx: TableContext, section) -> SafeString:
