@@ -123,7 +123,9 @@ def access_for(request, slug: str) -> Access:
     if membership is None:
         audit.not_a_member(request, slug=slug)
         raise Http404("No such partnership.")
-    return Access(user=request.user, membership=membership, request=request)
+    access = Access(user=request.user, membership=membership, request=request)
+    request.mscp_access = access  # for a refusal's page (front.views.errors)
+    return access
 
 
 def plan_for_user(request, slug: str, pk: int, *, edit: bool = False) -> tuple[Access, Plan]:

@@ -24,3 +24,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("<slug:slug>/", include(partnership_urls)),
 ]
+
+# Refusals keep the partnership's name and menu (front.views.errors).
+handler403 = "front.views.errors.permission_denied"
+handler404 = "front.views.errors.page_not_found"

@@ -120,3 +120,13 @@ def test_every_view_is_in_a_permission_test():
         names += [f"{namespace}:{n}" for n in resolver.reverse_dict if isinstance(n, str)]
     missing = [name for name in names if f'"{name}"' not in sources]
     assert not missing, f"views without persona tests: {missing}"
+
+
+def test_a_refusal_keeps_the_partnerships_name_and_menu(client_for):
+    response = client_for("chair").get(reverse("plans:settings", args=["merton"]))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Only business support staff can change this." in html
+    assert "Merton Safeguarding Children Partnership" in html  # the header
+    assert reverse("plans:dashboard", args=["merton"]) in html  # the menu
+    assert "<title>You cannot see or change this page – Merton Safeguarding" in html
