@@ -5,7 +5,8 @@ which scripts/serve uses; the tests' demo data has none).
 It is made up and says so: the meetings are titled "(illustrative)" and every progress update
 begins "Illustrative:". The transcribed plans' own text is never touched. For Merton's ESS
 plan: two past board meetings and one coming, an update on each action before each past
-meeting (some getting worse, some complete), and one lead's update returned by the chair.
+meeting (some getting worse, some complete), some since the last one (worse, or better), and
+one lead's update returned by the chair.
 Run again, it adds nothing.
 """
 
@@ -21,14 +22,17 @@ from reporting.models import Meeting
 
 MARK = "Illustrative:"
 TITLE = "Full Partnership (illustrative)"
-# Each ESS action's ratings before the first and the second past meeting, by the fixed scale,
-# in turn: most hold, some get worse, one completes.
+# Each ESS action's ratings before the first and the second past meeting, and since the
+# second (None: no update since), by the fixed scale, in turn: most hold, some get worse,
+# some recover, one completes; so the dashboard and the coming meeting's pack have changes
+# since the last meeting to show.
 PATTERNS = [
-    ("on_track", "on_track"),
-    ("on_track", "at_risk"),
-    ("at_risk", "off_track"),
-    ("on_track", "complete"),
-    ("at_risk", "on_track"),
+    ("on_track", "on_track", None),
+    ("on_track", "at_risk", "off_track"),
+    ("at_risk", "off_track", None),
+    ("on_track", "complete", None),
+    ("at_risk", "on_track", "at_risk"),
+    ("on_track", "at_risk", "on_track"),
 ]
 WORDS = {
     "on_track": "work is going to plan; the next step is booked.",
@@ -59,12 +63,13 @@ def add_demo_activity(today: datetime.date | None = None) -> int:
     if ProgressUpdate.objects.filter(action__in=actions, commentary__startswith=MARK).exists():
         return 0  # already there (a reload of the plans makes new actions, and updates anew)
     updates = []
+    days = (first, second, today)  # each update a week before these
     for index, action in enumerate(actions):
-        for meeting_day, scale in zip(
-            (first, second), PATTERNS[index % len(PATTERNS)], strict=True
-        ):
+        for day, scale in zip(days, PATTERNS[index % len(PATTERNS)], strict=True):
+            if scale is None:
+                continue
             rating = ratings.get(scale) or ratings.get("on_track")
-            reported_on = meeting_day - datetime.timedelta(days=7)
+            reported_on = day - datetime.timedelta(days=7)
             updates.append(
                 ProgressUpdate(
                     action=action,

@@ -219,4 +219,8 @@ def test_illustrative_activity_shows_the_cycle_and_says_it_is_made_up(demo, db):
     assert not Action.objects.filter(text__contains=MARK).exists()
     pack = pack_for_meeting(meetings[1])
     assert any("down" in change for line in pack.lines for change in line.changes)
+    # And since the last meeting: the coming meeting's pack, and the dashboard, show changes.
+    coming = pack_for_meeting(meetings[2])
+    changed = [set(line.changes) for line in coming.changed]
+    assert any("down" in c for c in changed) and any("up" in c for c in changed)
     assert add_demo_activity(today) == 0
