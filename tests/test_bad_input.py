@@ -79,3 +79,29 @@ def test_an_action_saved_with_a_theme_id_out_of_range_is_refused(client_for):
     )
     assert response.status_code == 200 and "is not a valid value" in text(response)
     assert "Kept text" in text(response)
+
+
+@pytest.mark.django_db
+def test_the_update_date_is_three_boxes_as_gov_uk_asks(client_for, personas):
+    """GOV.UK's date input (day, month, year), not the browser's own date field: what is
+    typed in the boxes is read, and a day that does not exist is refused with the boxes kept."""
+    from tests.helpers import ess_action, url
+
+    client = client_for("chair")
+    action = ess_action("1.1")
+    address = url("actions:update", action.pk)
+    page = client.get(address).content.decode()
+    assert 'name="reported_on_day"' in page and 'type="date"' not in page
+    rating = action.outcome.plan.group.partnership.ratings.first()
+    sent = {"rating": rating.pk, "commentary": "On course"}
+    bad = client.post(address, sent | {"reported_on_day": "30", "reported_on_month": "2",
+                                       "reported_on_year": "2024"})  # fmt: skip
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "Enter a real date" in html
+    assert 'value="30"' in html and 'value="2024"' in html
+    good = client.post(address, sent | {"reported_on_day": "3", "reported_on_month": "9",
+                                        "reported_on_year": "2024"})  # fmt: skip
+    assert good.status_code == 302
+    assert action.progress_updates.get(commentary="On course").reported_on.isoformat() == (
+        "2024-09-03"
+    )

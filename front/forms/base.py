@@ -5,6 +5,7 @@ within a partnership, and the groups a partnership's plans and members belong to
 import datetime
 import hashlib
 import json
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +17,6 @@ from plans.models import Group
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
-    forms.DateInput: "govuk-input govuk-input--width-10",
     forms.NumberInput: "govuk-input govuk-input--width-5",
     forms.TextInput: "govuk-input",
     forms.EmailInput: "govuk-input",
@@ -25,11 +25,51 @@ WIDGET_CLASSES = {
 ERROR_CLASSES = {"govuk-textarea", "govuk-select", "govuk-input"}
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class GovukDateInput(forms.MultiWidget):
+    """GOV.UK's date input: the day, month and year in three boxes (the browser's own date
+    field shows 12/06/2026 in a US-locale browser, and cannot be read out the same way
+    everywhere). A form, a link or a script may still send the date as one YYYY-MM-DD field
+    of the date's own name (the dashboard's links to filtered lists do)."""
+
+    input_type = "govuk-date"  # forms/field.html puts it in a fieldset
+    template_name = "forms/widgets/govuk_date_input.html"
+    PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        widgets = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part, *_ in self.PARTS}
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        """[day, month, year]: of a date, or of what was typed (kept, to be corrected)."""
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str):
+            if match := re.fullmatch(r"\s*(\d+)-(\d+)-(\d+)\s*", value):
+                year, month, day = match.groups()
+                return [day, month, year]
+            if match := re.fullmatch(r"\s*(\d+)/(\d+)/(\d+)\s*", value):
+                return list(match.groups())
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.get(name)
+        day, month, year = (data.get(f"{name}_{part}", "").strip() for part, *_ in self.PARTS)
+        if not (day or month or year):
+            return ""
+        return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and all(f"{name}_{part}" not in data for part, *_ in self.PARTS)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, (_, label, width) in zip(
+            context["widget"]["subwidgets"], self.PARTS, strict=True
+        ):
+            subwidget["label"] = label
+            subwidget["width"] = width
+        return context
 
 
 # The days the app works with. Python's dates run from year 1 to 9999, and a day at either
@@ -47,7 +87,8 @@ class DayField(forms.DateField):
     """A date within the days the app works with, typed as the date input sends it. A form
     may word the refusals (error_messages "too_early" and "too_late")."""
 
-    widget = DateInput
+    widget = GovukDateInput
+    input_formats = ["%Y-%m-%d"]
     default_error_messages = {
         "too_early": "Enter a date from %(earliest)s to %(latest)s",
         "too_late": "Enter a date from %(earliest)s to %(latest)s",
