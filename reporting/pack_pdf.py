@@ -4,16 +4,18 @@
 
 WeasyPrint lays a pack out at about a page in 80 ms, all in one process: a 500-action pack
 (about 150 pages) took 12 s, and as long again after a single update. So the pack is laid out
-in parts (the cover, the contents, the summary, each report, each plan, the rating key):
+in parts (the cover, a meeting's cover report, the contents, the summary with the rating key,
+each report, or each plan's rows of a long one, and each plan):
 - each part is a document of its own, laid out in a process of its own (reporting.apart),
   two at a time;
 - a part whose HTML is the same as one laid out before comes from the cache `pack_parts`
   (files under VAR_DIR): after one update only the parts that show it are laid out again
-  (the cover, the summary and reports it changes, its plan);
+  (the cover, the cover report, the summary and reports it changes, its plan);
 - the parts are joined into one tagged PDF (reporting.pdf_join). The contents are laid out
-  last, with the page numbers the other parts' lengths give, and the running header and the
-  page numbers are drawn over every page from a document of empty pages (the furniture), so
-  no part depends on where it falls.
+  last, with the page numbers the other parts' lengths give, and the running header, the page
+  numbers, the protective marking and the pack's standing (provisional or final) are drawn
+  over every page from documents of empty pages (the furniture), so no part depends on where
+  it falls.
 """
 
 import hashlib
