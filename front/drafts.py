@@ -30,8 +30,11 @@ def from_this_site(request) -> bool:
 
 
 def keep(request) -> bool:
-    """Keep the POST's fields for its page; whether they were kept."""
+    """Keep the POST's fields for its page, if it is one that gives them back (never the
+    sign-in or any other page's: no password is ever kept); whether they were kept."""
     if request.method != "POST" or not from_this_site(request):
+        return False
+    if not given_back(request.path):
         return False
     fields = {name: request.POST.getlist(name) for name in request.POST if name not in NOT_KEPT}
     if not fields or sum(len(v) for values in fields.values() for v in values) > LIMIT:
@@ -64,12 +67,16 @@ def given_back(path: str) -> bool:
     return match.view_name in GIVEN_BACK
 
 
+SECRET = ("password", "code", "token", "otp", "secret")
+
+
 def typed_words(request) -> list[tuple[str, str]]:
-    """The text fields of the POST, to show someone what they typed: (name, text)."""
+    """The text fields of the POST, to show someone what they typed: (name, text); never a
+    password, code or token."""
     return [
         (name.replace("_", " ").capitalize(), value)
         for name in request.POST
-        if name not in NOT_KEPT
+        if name not in NOT_KEPT and not any(word in name.lower() for word in SECRET)
         for value in request.POST.getlist(name)
         if len(value) > 20 or " " in value.strip()
     ]

@@ -38,3 +38,15 @@ def test_only_so_much_is_kept():
 def test_only_the_update_form_gives_a_draft_back():
     assert drafts.given_back("/merton/actions/1/update/")
     assert not drafts.given_back("/merton/plans/1/edit/")
+
+
+def test_a_password_is_never_kept_or_shown():
+    request = RequestFactory().post(
+        "/accounts/login/",
+        {"username": "chair", "password": "correct horse battery staple"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    request.session = SessionStore()
+    assert not drafts.keep(request)  # not a page that gives a draft back
+    assert drafts.KEY not in request.session
+    assert drafts.typed_words(request) == []
