@@ -262,7 +262,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pack_parts": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": VAR_DIR / "pack-parts",
+        # The worker's to write: under systemd, its CacheDirectory (deploy/mscp-worker.service).
+        "LOCATION": os.environ.get("MSCP_PACK_PARTS_DIR", str(VAR_DIR / "pack-parts")),
         "TIMEOUT": 14 * 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },

@@ -19,6 +19,7 @@ each report, or each plan's rows of a long one, and each plan):
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -215,6 +216,9 @@ def lay_out_part(html: str) -> Rendered:
     return lay_out(html, [], PDF_OPTIONS, with_pack_css=True)
 
 
+logger = logging.getLogger(__name__)
+
+
 class Layouts:
     """Parts' layouts: from the cache, or laid out apart (the largest first, so that the
     processes finish together) and kept. Counts what it laid out, and its peak memory."""
@@ -226,7 +230,7 @@ class Layouts:
         self.peak_mb = 0.0
 
     def __call__(self, parts: list[Part]) -> list[Rendered]:
-        found = self.cache.get_many([p.key for p in parts])
+        found = self.kept([p.key for p in parts])
         missing = sorted(
             {p.key: p for p in parts if p.key not in found}.values(), key=lambda p: -len(p.html)
         )
@@ -236,7 +240,7 @@ class Layouts:
             processes=settings.PACK_RENDER_PROCESSES,
         )
         fresh = {p.key: rendered for p, rendered in zip(missing, laid_out, strict=True)}
-        self.cache.set_many(fresh)
+        self.keep(fresh)
         self.laid_out += len(fresh)
         for rendered in laid_out:
             self.peak_mb = max(self.peak_mb, rendered.peak_mb)
@@ -244,6 +248,21 @@ class Layouts:
                 self.url_fetcher.attempted += rendered.attempted
                 self.url_fetcher.refused += rendered.refused
         return [(found | fresh)[p.key] for p in parts]
+
+    # The cache only saves time: one that cannot be read or written (a full or read-only
+    # disk) is logged and the pack laid out whole, never failed.
+    def kept(self, keys: list[str]) -> dict:
+        try:
+            return self.cache.get_many(keys)
+        except OSError:
+            logger.warning("The packs' parts could not be read: laying them out", exc_info=True)
+            return {}
+
+    def keep(self, parts: dict) -> None:
+        try:
+            self.cache.set_many(parts)
+        except OSError:
+            logger.warning("The packs' parts could not be kept", exc_info=True)
 
 
 @dataclass

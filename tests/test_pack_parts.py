@@ -170,3 +170,18 @@ def test_every_page_carries_the_marking_and_whether_the_pack_is_final(demo):
     for text in pages:
         assert "Final – locked on 16 September 2024" in text and "Provisional" not in text
     assert structure_problems(render_pack_parts(pack_for_meeting(meeting)).pdf) == []
+
+
+@pytest.mark.django_db
+def test_a_cache_that_cannot_be_read_or_written_only_costs_time(demo, monkeypatch):
+    """A worker that cannot write its parts (a read-only or full disk) still makes the pack."""
+
+    def broken(*args, **kwargs):
+        raise OSError("Read-only file system")
+
+    cache = caches["pack_parts"]
+    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "set_many", broken)
+    _, _, meeting = make_progress()
+    joined = render_pack_parts(pack_for_meeting(meeting))
+    assert joined.pdf.startswith(b"%PDF") and joined.laid_out == joined.parts + 2
