@@ -92,6 +92,9 @@ class PlanPack:
         return sum(self.counts.values())
 
 
+AT_ISSUE = {RagRating.Scale.OFF_TRACK, RagRating.Scale.AT_RISK}
+
+
 @dataclass
 class Pack:
     partnership: Partnership
@@ -129,6 +132,21 @@ class Pack:
             (line for line in self.lines if line.is_exception),
             key=lambda line: (order.get(line.scale, 2), not line.overdue),
         )
+
+    @property
+    def at_issue(self) -> list[ActionLine]:
+        """Off track and at risk, worst first: what a board acts on (the cover report, the
+        dashboard)."""
+        return [line for line in self.exceptions if line.scale in AT_ISSUE]
+
+    @property
+    def worsened(self) -> list[ActionLine]:
+        return [line for line in self.lines if Change.DOWN in line.changes]
+
+    @property
+    def plan_of(self) -> dict[int, Plan]:
+        """Each action's (by its pk) plan, for the lists that gather actions from every plan."""
+        return {line.action.pk: plan.plan for plan in self.plans for line in plan.lines}
 
     @property
     def changed(self) -> list[ActionLine]:

@@ -41,7 +41,6 @@ from weasyprint.urls import URLFetcher
 from plans.badges import PDF_CLASS, rating_css
 from plans.models import RagRating, readable_text_colour
 from reporting.apart import peak_mb, run_apart
-from reporting.as_at import Change
 from reporting.pack_cells import Cells, action_cells
 from reporting.packs import Headlines, Pack, change_words
 from reporting.pdf_fetcher import BASE_URL, StaticOnlyURLFetcher
@@ -49,8 +48,6 @@ from reporting.pdf_join import LaidOutPart
 
 # WeasyPrint options: PDF/UA-1 (tagged PDF, document title shown, language set).
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-
-AT_ISSUE = {RagRating.Scale.OFF_TRACK, RagRating.Scale.AT_RISK}
 
 # The fixed scale that reports aggregate on, in the order the pack shows it; None: no update.
 SCALE_ORDER = [*RagRating.Scale.values, None]
@@ -258,8 +255,8 @@ def pack_context(pack: Pack) -> dict:
         "total": total,
         "exceptions": [cells[line.action.pk] for line in exceptions],
         # The cover report's: what a board acts on, up front.
-        "at_issue": [cells[line.action.pk] for line in exceptions if line.scale in AT_ISSUE],
-        "worsened": [cells[line.action.pk] for line in pack.lines if Change.DOWN in line.changes],
+        "at_issue": [cells[line.action.pk] for line in pack.at_issue],
+        "worsened": [cells[line.action.pk] for line in pack.worsened],
         "headlines": Headlines.of(pack),
         # A changed action that is also an exception is shown once, in the exception report,
         # with its change: nothing is laid out twice (WeasyPrint's cost is lines of text).

@@ -54,7 +54,7 @@ def join(parts: list[LaidOutPart], furniture: list[bytes] = ()) -> bytes:
             document.pages.extend(source.pages)  # first, so the tree's /Pg are the copies
         copied = document.copy_foreign(source.Root.StructTreeRoot)
         part_numbers = list(copied.ParentTree.Nums)
-        for element in kids(document_element(copied)):
+        for element in list(document_element(copied).K):
             element.P = top
             top.K.append(element)
             unique_ids(element, f"p{index}-")
@@ -81,10 +81,6 @@ def document_element(tree):
     if not isinstance(top.get("/K"), Array):
         top.K = Array([top.K] if "/K" in top else [])
     return top
-
-
-def kids(element) -> list:
-    return list(element.K)
 
 
 def next_parent_key(numbers) -> int:

@@ -15,12 +15,9 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
-from plans.models import RagRating
-from reporting.as_at import Change
 from reporting.pack_cells import action_cells
 from reporting.packs import Pack
 
-AT_ISSUE = {RagRating.Scale.OFF_TRACK, RagRating.Scale.AT_RISK}
 NONE_ASKED = "None asked for"
 
 
@@ -50,8 +47,8 @@ def cover_report_docx(pack: Pack) -> bytes:
         document.add_heading(heading, level=1)
         document.add_paragraph(text or "(to be written)")
     previous = pack.previous_meeting
-    plans = {line.action.pk: plan_pack.plan for plan_pack in pack.plans for line in plan_pack.lines}
-    at_issue = [line for line in pack.exceptions if line.scale in AT_ISSUE]
+    plans = pack.plan_of
+    at_issue = pack.at_issue
     document.add_heading(f"Off track and at risk: {len(at_issue)}", level=1)
     table(
         document,
@@ -62,7 +59,7 @@ def cover_report_docx(pack: Pack) -> bytes:
         ],
         widths=[14, 3, 9],
     )
-    worsened = [line for line in pack.lines if Change.DOWN in line.changes]
+    worsened = pack.worsened
     document.add_heading(f"Worsened since the last meeting: {len(worsened)}", level=1)
     table(
         document,

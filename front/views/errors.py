@@ -9,9 +9,8 @@ def csrf_failure(request, reason=""):
     """A form whose token no longer holds, most often because its sender signed out, or in
     again, in another tab since the page was opened. Nothing is saved; what was typed is kept
     (front.drafts) and given back to the form, or shown to copy."""
-    kept = drafts.keep(request)
     context = {
-        "kept": kept and drafts.given_back(request.path),
+        "kept": drafts.keep(request),
         "typed": drafts.typed_words(request) if drafts.from_this_site(request) else [],
         "form_url": request.get_full_path(),
     }

@@ -134,9 +134,7 @@ def dashboard(request, slug):
     summaries = plan_summaries(partnership)
     # The partnership's pack as at today: its headline figures and lists, as the PDF has them.
     pack, _ = partnership_pack(partnership, today)
-    order = {RagRating.Scale.OFF_TRACK: 0, RagRating.Scale.AT_RISK: 1}
-    lines = [(plan_pack.plan, line) for plan_pack in pack.plans for line in plan_pack.lines]
-    changed = {id(line) for line in pack.changed}
+    plan_of = pack.plan_of
     return render(
         request,
         "plans/dashboard.html",
@@ -145,14 +143,14 @@ def dashboard(request, slug):
             "partnership": partnership,
             "headlines": Headlines.of(pack),
             "previous": pack.previous_meeting,
-            "off_track": sorted(
-                ((plan, line) for plan, line in lines if line.scale in order),
-                key=lambda row: order[row[1].scale],
-            ),
+            "off_track": [(plan_of[line.action.pk], line) for line in pack.at_issue],
             "changed": [
-                (plan, line, change_words(line, previous_meeting=pack.previous_meeting))
-                for plan, line in lines
-                if id(line) in changed
+                (
+                    plan_of[line.action.pk],
+                    line,
+                    change_words(line, previous_meeting=pack.previous_meeting),
+                )
+                for line in pack.changed
             ],
             "with_drafts": with_drafts,
             "summaries": summaries,
