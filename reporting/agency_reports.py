@@ -41,7 +41,7 @@ from reporting.excel import (
     set_widths,
     write_ratings_legend,
 )
-from reporting.packs import ActionLine, Pack, build_pack
+from reporting.packs import SCALE_LABELS, SCALE_ORDER, ActionLine, Pack, build_pack
 
 
 @dataclass
@@ -211,7 +211,7 @@ def write_actions(sheet, report: AgencyReport) -> None:
 
 
 def agency_html(report: AgencyReport) -> str:
-    from reporting.pdf import SCALE_LABELS, SCALE_ORDER, action_cells
+    from reporting.pdf import action_cells
 
     counts = report.counts
     summary = [

@@ -5,6 +5,7 @@ fixed number of queries whatever the number of plans or actions.
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -94,6 +95,23 @@ class PlanPack:
 
 AT_ISSUE = {RagRating.Scale.OFF_TRACK, RagRating.Scale.AT_RISK}
 
+# The fixed scale that reports aggregate on, in the order they show it; None: no update.
+SCALE_ORDER = [*RagRating.Scale.values, None]
+SCALE_LABELS = {**dict(RagRating.Scale.choices), None: "No update"}
+SCALE_COLOURS = {**{str(k): v for k, v in RagRating.SCALE_COLOURS.items()}, None: "#ffffff"}
+
+# How many of a plan's earlier meetings its chart of ratings over time shows.
+TREND_MEETINGS = 3
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A plan's actions by scale (None: no update) as at a meeting, or as at the pack."""
+
+    day: datetime.date
+    counts: Counter
+    current: bool = False  # the pack's own day
+
 
 @dataclass
 class Pack:
@@ -108,6 +126,15 @@ class Pack:
     generated_at: datetime.datetime
     # When updates stopped counting: the end of the as-at day, or a locked meeting's lock.
     cutoff: datetime.datetime | None = None
+    # Each action's (by pk) updates typed in by the cut-off, as the rules of as_at need them.
+    history: dict[int, list[Update]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def trends(self) -> dict[int, list[TrendPoint]]:
+        """Each plan's (by pk) ratings at its last meetings, then as at the pack: counted when
+        asked for (a query more), as only the summary and the dashboard show them."""
+        actions = [line.action for line in self.lines]
+        return _trends(self.partnership, self.plans, actions, self.history)
 
     @property
     def lines(self) -> list[ActionLine]:
@@ -142,6 +169,12 @@ class Pack:
     @property
     def worsened(self) -> list[ActionLine]:
         return [line for line in self.lines if Change.DOWN in line.changes]
+
+    @property
+    def worsened_not_at_issue(self) -> list[ActionLine]:
+        """Those that worsened but are not off track or at risk (e.g. complete to on track):
+        the cover report lists the others once, with what they were."""
+        return [line for line in self.worsened if line.scale not in AT_ISSUE]
 
     @property
     def plan_of(self) -> dict[int, Plan]:
@@ -351,6 +384,7 @@ def build_pack(
         plan_pack.priorities = [block for block in plan_pack.priorities if block.outcomes]
     measures_as_at([line for p in by_plan.values() for line in p.lines], as_at, cutoff)
     return Pack(
+        history=history,
         partnership=partnership,
         title=title or f"{partnership.name} – progress as at {as_at:%-d %B %Y}",
         as_at=as_at,
@@ -362,6 +396,40 @@ def build_pack(
         generated_at=timezone.now(),
         cutoff=cutoff,
     )
+
+
+def _trends(partnership, plan_packs, actions, history) -> dict[int, list[TrendPoint]]:
+    """Each plan's ratings at its last meetings before its pack's day (its own group's and the
+    board's, which covers every plan), each as that meeting's pack rated them, then as at the
+    pack. An action added since a meeting counts there as not updated."""
+    if not plan_packs:
+        return {}
+    meetings = Meeting.objects.filter(
+        group__partnership=partnership, held_on__lt=max(p.as_at for p in plan_packs)
+    ).select_related("group")
+    plan_actions = defaultdict(list)
+    for action in actions:
+        plan_actions[action.outcome.plan_id].append(action)
+    trends = {}
+    for plan_pack in plan_packs:
+        plan = plan_pack.plan
+        cutoffs: dict[datetime.date, datetime.datetime] = {}
+        for meeting in meetings:
+            if meeting.held_on >= plan_pack.as_at:
+                continue
+            if meeting.group_id == plan.group_id or meeting.group.kind == Group.Kind.BOARD:
+                cutoff = meeting_cutoff(meeting)
+                cutoffs[meeting.held_on] = max(cutoff, cutoffs.get(meeting.held_on, cutoff))
+        points = []
+        for day in sorted(cutoffs)[-TREND_MEETINGS:]:
+            counts = Counter()
+            for action in plan_actions[plan.pk]:
+                update = latest_as_at(history[action.pk], cutoffs[day], day)
+                counts[update.scale if update else None] += 1
+            points.append(TrendPoint(day, counts))
+        points.append(TrendPoint(plan_pack.as_at, Counter(plan_pack.counts), current=True))
+        trends[plan.pk] = points
+    return trends
 
 
 def measures_text(line: ActionLine) -> str:

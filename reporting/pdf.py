@@ -39,20 +39,23 @@ from django.utils.safestring import mark_safe
 from weasyprint.urls import URLFetcher
 
 from plans.badges import PDF_CLASS, rating_css
-from plans.models import RagRating, readable_text_colour
+from plans.models import readable_text_colour
 from reporting.apart import peak_mb, run_apart
 from reporting.pack_cells import Cells, action_cells
-from reporting.packs import Headlines, Pack, change_words
+from reporting.packs import (
+    SCALE_COLOURS,
+    SCALE_LABELS,
+    SCALE_ORDER,
+    Headlines,
+    Pack,
+    change_words,
+)
 from reporting.pdf_fetcher import BASE_URL, StaticOnlyURLFetcher
 from reporting.pdf_join import LaidOutPart
+from reporting.trend_charts import trend_charts
 
 # WeasyPrint options: PDF/UA-1 (tagged PDF, document title shown, language set).
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-
-# The fixed scale that reports aggregate on, in the order the pack shows it; None: no update.
-SCALE_ORDER = [*RagRating.Scale.values, None]
-SCALE_LABELS = {**dict(RagRating.Scale.choices), None: "No update"}
-SCALE_COLOURS = {**{str(k): v for k, v in RagRating.SCALE_COLOURS.items()}, None: "#ffffff"}
 
 
 @dataclass
@@ -250,13 +253,16 @@ def pack_context(pack: Pack) -> dict:
         "chart_rows": chart_rows,
         "chart_height": len(chart_rows) * CHART["row"],
         "plan_rows": count_rows,
+        "trend_charts": trend_charts(pack),
         "priority_rows": priority_rows,
         "theme_rows": theme_rows,
         "total": total,
         "exceptions": [cells[line.action.pk] for line in exceptions],
         # The cover report's: what a board acts on, up front.
         "at_issue": [cells[line.action.pk] for line in pack.at_issue],
-        "worsened": [cells[line.action.pk] for line in pack.worsened],
+        "worsened": len(pack.worsened),
+        "worsened_at_issue": len(pack.worsened) - len(pack.worsened_not_at_issue),
+        "worsened_not_at_issue": [cells[line.action.pk] for line in pack.worsened_not_at_issue],
         "headlines": Headlines.of(pack),
         # A changed action that is also an exception is shown once, in the exception report,
         # with its change: nothing is laid out twice (WeasyPrint's cost is lines of text).
@@ -289,6 +295,7 @@ def contents(plans) -> list[Entry]:
     entries = [
         Entry("summary", "Summary", False),
         Entry("ratings-by-plan", "Ratings by plan", True),
+        Entry("ratings-over-time", "Ratings at the last meetings", True),
         Entry("ratings-by-priority", "Ratings by priority", True),
         Entry("themes", "Cross-cutting themes", True),
         Entry("key", "Rating key", False),

@@ -50,29 +50,33 @@ def cover_report_docx(pack: Pack) -> bytes:
     plans = pack.plan_of
     at_issue = pack.at_issue
     document.add_heading(f"Off track and at risk: {len(at_issue)}", level=1)
-    table(
-        document,
-        ["Action and lead", "Rating", "Support needed from the board"],
-        [
-            (cells.summary, cells.rating, cells.support or NONE_ASKED)
-            for cells in (action_cells(line, plans[line.action.pk], previous) for line in at_issue)
-        ],
-        widths=[14, 3, 9],
-    )
-    worsened = pack.worsened
+    action_table(document, at_issue, plans, previous)
+    worsened, others = pack.worsened, pack.worsened_not_at_issue
     document.add_heading(f"Worsened since the last meeting: {len(worsened)}", level=1)
-    table(
-        document,
-        ["Action and lead", "Was", "Now", "Support needed from the board"],
-        [
-            (cells.summary, cells.previous, cells.rating, cells.support or NONE_ASKED)
-            for cells in (action_cells(line, plans[line.action.pk], previous) for line in worsened)
-        ],
-        widths=[13, 3, 3, 7],
-    )
+    if len(others) < len(worsened):
+        document.add_paragraph(
+            f"{len(worsened) - len(others)} of them off track or at risk now: in the table "
+            "above, which shows what each was at the last meeting."
+        )
+    if others:
+        action_table(document, others, plans, previous)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def action_table(document, lines, plans, previous) -> None:
+    """The cover report's actions: each with its rating at the last meeting and now, and the
+    support it asks of the board (the PDF's reporting/pdf/cover_table.html)."""
+    table(
+        document,
+        ["Action and lead", "At the last meeting", "Now", "Support needed from the board"],
+        [
+            (cells.summary, cells.previous, cells.rating, cells.support or NONE_ASKED)
+            for cells in (action_cells(line, plans[line.action.pk], previous) for line in lines)
+        ],
+        widths=[13, 3, 3, 7],
+    )
 
 
 def landscape(document) -> None:

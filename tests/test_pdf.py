@@ -319,3 +319,46 @@ def test_off_track_and_past_due_date_are_never_one_word(board):
         assert system_use not in lowered
     summary = board["pages"][after_contents(board["pages"], "Ratings by plan")]
     assert "Past due date" in summary  # the summary tables' column
+
+
+def test_the_summary_shows_each_plans_ratings_at_its_last_meetings(board):
+    """A chart per plan with its figures beside it: the board's June meeting, then this one."""
+    pages = board["pages"]
+    page = squeeze(pages[after_contents(pages, "Ratings at the last meetings")])
+    ess = squeeze("Effective Safeguarding and Support Subgroup Work Plan 2024-25")
+    assert ess + squeeze("Rating 15 Jun 2024 15 Sep 2024") in page
+
+
+# The page's body: between the running header and the footer (pack.css's @page margins).
+BODY_TOP, BODY_BOTTOM = 17 * 72 / 25.4, 595 - 14 * 72 / 25.4
+
+
+def page_fill(pdf_path: Path) -> list[float]:
+    """How far down each page's body its text reaches, as a share of the body's height."""
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    xhtml = subprocess.run(  # noqa: S603 - fixed arguments
+        [pdftotext, "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    fills = []
+    for page in xhtml.split("<page ")[1:]:
+        bottoms = [
+            float(bottom)
+            for top, bottom in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)
+            if BODY_TOP < float(top) < BODY_BOTTOM
+        ]
+        fills.append((max(bottoms, default=BODY_TOP) - BODY_TOP) / (BODY_BOTTOM - BODY_TOP))
+    return fills
+
+
+def test_no_page_is_near_empty(board, tmp_path):
+    """Each part starts a page, so a part's last page may be short; none is left holding a
+    line or two (the rating key sits under the summary, the cover report names each action
+    once)."""
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(board["pdf"])
+    fills = page_fill(path)
+    assert len(fills) == len(board["pages"])
+    near_empty = [(n, f"{fill:.0%}") for n, fill in enumerate(fills, 1) if fill < 0.2]
+    assert near_empty == []

@@ -34,7 +34,8 @@ from plans.badges import PAGE_CLASS, rating_css
 from plans.models import Membership, Plan, RagRating
 from reporting.meetings import last_meeting, next_meeting
 from reporting.pack_files import partnership_pack
-from reporting.packs import Headlines, change_words
+from reporting.packs import SCALE_LABELS, SCALE_ORDER, Headlines, change_words
+from reporting.trend_charts import trend_charts
 from reporting.update_cycle import to_do_lists
 
 WITHOUT_MEETING_WINDOW = datetime.timedelta(weeks=12)
@@ -152,6 +153,9 @@ def dashboard(request, slug):
                 )
                 for line in pack.changed
             ],
+            "trend_charts": trend_charts(pack),
+            # The charts' key, for the eye only: their tables give screen readers the figures.
+            "scale_key": [(s or "none", SCALE_LABELS[s]) for s in SCALE_ORDER],
             "with_drafts": with_drafts,
             "summaries": summaries,
             "scales": RagRating.Scale,
