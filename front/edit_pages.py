@@ -9,14 +9,32 @@ from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods
 
 from actions.models import Action, Risk, Step
 from front.access import access_for, object_in_partnership
+from front.forms.base import MoveForm
 from plans.models import Outcome, Plan, Priority, RagRating, Theme
-from plans.staff_writes import StaleEdit, live_descendant_counts, move, save_if_current, soft_delete
+from plans.staff_writes import (
+    StaleEdit,
+    live_descendant_counts,
+    move,
+    move_to,
+    renumber,
+    renumbering,
+    save_if_current,
+    siblings,
+    soft_delete,
+)
 
 FORM_TEMPLATE = "plans/edit/form_page.html"
+# The numbered lists staff may renumber after a move, and where.
+RENUMBER_URLS = {
+    Priority: "plans:priority_renumber",
+    Outcome: "plans:outcome_renumber",
+    Action: "actions:renumber",
+}
 CONFIRM_TEMPLATE = "plans/edit/confirm_delete.html"
 
 # What staff can delete and restore, by its kind in URLs and messages (Tracked.kind_name).
@@ -256,15 +274,51 @@ def and_counts(counts) -> str:
 
 
 def move_and_return(request, obj, access, *, back_to=None):
-    """POST: move obj up or down its list, then go back to the page it is shown on."""
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
+    """POST: move obj up or down its list, or to the place chosen (place: 1 is first), then go
+    back to the page it is shown on, offering to renumber the list if the move left its
+    numbers out of order."""
+    direction, place = request.POST.get("direction"), request.POST.get("place", "")
+    if place.isdigit() and move_to(obj, int(place)):
+        moved(request, obj, access, f"Moved {describe(obj)} {where_now(obj)}.")
+    elif place.isdigit():
+        messages.info(request, f"The {describe(obj)} is already there.")
+    elif direction not in ("up", "down"):
         messages.error(request, "Choose to move it up or down.")
     elif not move(obj, direction):
         messages.info(request, f"It is already {'first' if direction == 'up' else 'last'}.")
     else:
-        messages.success(request, f"Moved {describe(obj)} {direction}.")
+        moved(request, obj, access, f"Moved {describe(obj)} {direction}.")
     return redirect(back_to or page_of(obj, access.partnership.slug))
+
+
+def where_now(obj) -> str:
+    """Where obj sits in its list: "to the top", or "to after action 1.2"."""
+    items = list(siblings(obj))
+    index = next(i for i, item in enumerate(items) if item.pk == obj.pk)
+    return f"to after {describe(items[index - 1])}" if index else "to the top"
+
+
+def in_words(obj) -> str:
+    """An object of a list, as the move page offers it: "action 1.2: Hold focus groups…"."""
+    words, text = describe(obj), getattr(obj, "text", "")
+    numbered = getattr(obj, "number", "") or getattr(obj, "label", "")
+    return f"{words}: {Truncator(text).words(8)}" if numbered and text else words
+
+
+def moved(request, obj, access, words: str) -> None:
+    """Say what moved; if its list's numbers are now out of order, offer to renumber them."""
+    url_name = RENUMBER_URLS.get(type(obj))
+    offer = renumbering(obj) if url_name else None
+    if offer is None:
+        messages.success(request, words)
+        return
+    now, new = offer
+    url = reverse(url_name, args=[access.partnership.slug, obj.pk])
+    messages.success(
+        request,
+        f"{words} The numbers now read {', '.join(now)}: renumber them {', '.join(new)}?",
+        extra_tags=f"renumber {url}",
+    )
 
 
 def delete_view(queryset, crumbs=None, **words):
@@ -285,15 +339,44 @@ def delete_view(queryset, crumbs=None, **words):
     return delete_object
 
 
-def move_view(queryset):
-    """The view that moves an object of queryset up or down its list (staff only, POST), then
-    goes back to the page it is shown on."""
+def move_view(queryset, back_to=None):
+    """The view that moves an object of queryset in its list (staff only): GET asks where to
+    (first, or after which of the others); POST moves it there, or up or down one place (the
+    plan page's buttons), then goes back to the page it is shown on (back_to(access, obj), if
+    given)."""
 
-    @staff_view(queryset, methods=["POST"])
+    @staff_view(queryset)
     def move_object(request, access, obj):
-        return move_and_return(request, obj, access)
+        back = back_to(access, obj) if back_to else None
+        if request.method == "POST":
+            return move_and_return(request, obj, access, back_to=back)
+        form = MoveForm(items=list(siblings(obj)), obj=obj, describe=in_words)
+        context = page_context(
+            access,
+            title=f"Move {describe(obj)}",
+            cancel_url=back or page_of(obj, access.partnership.slug),
+            submit_label="Move",
+        )
+        return render(request, FORM_TEMPLATE, {**context, "form": form})
 
     return move_object
+
+
+def renumber_view(queryset, back_to=None):
+    """The view that renumbers an object's list in its order (staff only, POST), as offered
+    after a move left its numbers out of order."""
+
+    @staff_view(queryset, methods=["POST"])
+    def renumber_list(request, access, obj):
+        changed = renumber(obj)
+        if changed:
+            words = ", ".join(f"{was} is now {now}" for was, now in changed)
+            messages.success(request, f"Renumbered: {words}.")
+        else:
+            messages.info(request, "The numbers are in order already.")
+        return redirect(back_to(access, obj) if back_to else page_of(obj, access.partnership.slug))
+
+    return renumber_list
 
 
 def page_context(

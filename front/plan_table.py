@@ -164,6 +164,8 @@ def action_links(ctx: TableContext, action, *, first: bool, last: bool) -> str:
         html += " · " + link(links("actions:edit", action.pk), "Edit", f" {what}")
         html += " · " + link(links("actions:delete", action.pk), "Delete", f" {what}")
         html += move_buttons(ctx, links("actions:move", action.pk), what, first=first, last=last)
+        if not (ctx.filtered or (first and last)):
+            html += " · " + link(links("actions:move", action.pk), "Move to…", f" {what}")
     return f'<div class="app-action-links">{html}</div>'
 
 
@@ -185,8 +187,15 @@ def measures_cell(action) -> str:
 def action_row(
     ctx: TableContext, row, action, *, index: int, outcome_first: bool, outcome_last: bool
 ) -> str:
-    """One action's <tr>; the first action of an outcome also carries the outcome's cell."""
-    html = f'<tr id="action-{action.pk}">'
+    """One action's <tr>; the first action of an outcome also carries the outcome's cell.
+    Staff may drag it within its outcome (app.mjs) to its place there (data-place, 1: first)."""
+    movable = ""
+    if ctx.can_edit and not ctx.filtered and len(row.actions) > 1:
+        movable = (
+            f' data-move="{ctx.links("actions:move", action.pk)}"'
+            f' data-list="outcome-{row.outcome.pk}" data-place="{index + 1}"'
+        )
+    html = f'<tr id="action-{action.pk}"{movable}>'
     if index == 0 and ctx.outcome_column:
         html += (
             f'<th scope="rowgroup" rowspan="{len(row.actions)}" class="app-plan-table__outcome" '

@@ -50,9 +50,10 @@ account_urls = [
 ]
 
 
-def object_paths(
-    views, kind, at, *, new_at=None, add="create", verbs=("edit", "delete", "move"), bare=False
-):
+VERBS = ("edit", "delete", "move")
+
+
+def object_paths(views, kind, at, *, new_at=None, add="create", verbs=VERBS, bare=False):
     """A kind of object's staff pages: adding one (at new_at, else at/new/) and each verb's
     at/<pk>/verb/, served by views.<kind>_<verb> (add is the adding page's verb). Each is
     named as its view, or just by its verb if bare (as the actions namespace does)."""
@@ -70,8 +71,20 @@ plan_urls = [
     # Staff: plans, priorities and outcomes.
     *object_paths(plan_editing, "plan", "plans", verbs=["edit", "delete"]),
     path("plans/<int:pk>/roll-forward/", roll_forward.roll_forward_plan, name="roll_forward"),
-    *object_paths(plan_editing, "priority", "priorities", new_at="plans/<int:pk>/priorities/new/"),
-    *object_paths(plan_editing, "outcome", "outcomes", new_at="plans/<int:pk>/outcomes/new/"),
+    *object_paths(
+        plan_editing,
+        "priority",
+        "priorities",
+        new_at="plans/<int:pk>/priorities/new/",
+        verbs=[*VERBS, "renumber"],
+    ),
+    *object_paths(
+        plan_editing,
+        "outcome",
+        "outcomes",
+        new_at="plans/<int:pk>/outcomes/new/",
+        verbs=[*VERBS, "renumber"],
+    ),
     # Staff: the partnership's settings.
     path("settings/", settings.settings_home, name="settings"),
     path("settings/themes/", settings.theme_list, name="themes"),
@@ -117,7 +130,12 @@ action_urls = [
     path("updates/<int:pk>/return/", reviews.return_with_challenge, name="return_update"),
     # Staff: actions and their steps.
     *object_paths(
-        action_editing, "action", "actions", new_at="outcomes/<int:pk>/actions/new/", bare=True
+        action_editing,
+        "action",
+        "actions",
+        new_at="outcomes/<int:pk>/actions/new/",
+        verbs=[*VERBS, "renumber"],
+        bare=True,
     ),
     path(
         "priorities/<int:pk>/actions/new/",

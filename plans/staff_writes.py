@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from plans.models import Outcome, Tracked
+from plans.numbering import renumbered
 
 
 class StaleEdit(Exception):
@@ -196,27 +197,63 @@ def siblings(obj):
     return model.objects.filter(**within).live().order_by("position", "pk")
 
 
-@transaction.atomic
 def move(obj, direction: str) -> bool:
-    """Swap obj with its neighbour above ("up") or below ("down"); False if there is none.
+    """Swap obj with its neighbour above ("up") or below ("down"); False if there is none."""
+    if direction not in ("up", "down"):
+        return False
+    index = list(siblings(obj).values_list("pk", flat=True)).index(obj.pk)
+    return move_to(obj, index if direction == "up" else index + 2)
+
+
+@transaction.atomic
+def move_to(obj, place: int) -> bool:
+    """Put obj at place (1: first) in its list, the others keeping their order; False if it
+    is there already or the list has no such place.
 
     The list keeps the positions it already uses (other lists may interleave with it, as a
     plan's outcomes do across priorities); tied positions are first made distinct.
     """
     items = list(siblings(obj).select_for_update())
     index = next(i for i, item in enumerate(items) if item.pk == obj.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(items):
+    if not 1 <= place <= len(items) or place - 1 == index:
         return False
     positions = []
     for item in items:
         positions.append(max(item.position, positions[-1] + 1) if positions else item.position)
-    items[index], items[other] = items[other], items[index]
+    items.insert(place - 1, items.pop(index))
     for item, position in zip(items, positions, strict=True):
         if item.position != position:
             item.position = position
             item.save()  # not a new version: the order is no field of an edit form
     return True
+
+
+def renumbering(obj) -> tuple[list[str], list[str]] | None:
+    """The numbers of obj's list as they read now and as plans.numbering would renumber
+    them; None if the list has no numbers or they are in order."""
+    if not hasattr(obj, "number"):
+        return None
+    numbers = list(siblings(obj).values_list("number", flat=True))
+    new = renumbered(numbers)
+    return (numbers, new) if new else None
+
+
+@transaction.atomic
+def renumber(obj) -> list[tuple[str, str]]:
+    """Renumber obj's list in its order (plans.numbering); each number changed, as (was,
+    now). Each is a new version, as an edit of its number would be."""
+    items = list(siblings(obj).select_for_update())
+    new = renumbered([item.number for item in items]) if hasattr(obj, "number") else None
+    if new is None:
+        return []
+    changed = []
+    for item, number in zip(items, new, strict=True):
+        if item.number != number:
+            changed.append((item.number, number))
+            item.number = number
+            item.version += 1
+            item.save()
+    return changed
 
 
 def unstated_outcome(plan, priority=None) -> Outcome:

@@ -71,6 +71,10 @@ def test_every_editing_page_is_for_staff_only(client_for, persona):
             ("get", url("actions:edit", act.pk), STAFF_ONLY),
             ("get", url("actions:delete", act.pk), STAFF_ONLY),
             ("post", url("actions:move", act.pk), STAFF_POST),
+            ("get", url("actions:move", act.pk), STAFF_ONLY),
+            ("post", url("actions:renumber", act.pk), STAFF_POST),
+            ("post", url("plans:outcome_renumber", outcome.pk), STAFF_POST),
+            ("post", url("plans:priority_renumber", priority.pk), STAFF_POST),
             ("get", url("actions:step_create", act.pk), STAFF_ONLY),
             ("get", url("actions:step_edit", step.pk), STAFF_ONLY),
             ("get", url("actions:step_delete", step.pk), STAFF_ONLY),
@@ -79,7 +83,7 @@ def test_every_editing_page_is_for_staff_only(client_for, persona):
     )
 
 
-def test_moves_refuse_get_and_forms_refuse_other_methods(client_for):
+def test_moves_renumbers_and_forms_refuse_other_methods(client_for):
     client = client_for("staff")
     act = action("2.1")
     step = act.steps.first()
@@ -88,7 +92,8 @@ def test_moves_refuse_get_and_forms_refuse_other_methods(client_for):
         ("actions:step_move", step.pk),
         ("plans:outcome_move", act.outcome_id),
     ]:
-        assert client.get(url(name, pk)).status_code == 405
+        assert client.put(url(name, pk)).status_code == 405
+    assert client.get(url("actions:renumber", act.pk)).status_code == 405
     assert client.put(url("actions:edit", act.pk)).status_code == 405
     assert client.delete(url("actions:delete", act.pk)).status_code == 405
 
@@ -498,6 +503,59 @@ def test_move_makes_tied_positions_distinct(db):
     assert list(outcome.actions.order_by("position", "pk")) == [first, third, second]
     assert len(set(outcome.actions.values_list("position", flat=True))) == 3
     assert not move(first, "up")
+
+
+def numbers(outcome):
+    return list(outcome.actions.live().order_by("position", "pk").values_list("number", flat=True))
+
+
+def test_move_an_action_to_a_chosen_place_then_renumber_as_offered(client_for):
+    """The move page offers every place in the outcome (its own chosen); the move says where
+    it went and, with the numbers out of order, offers to renumber them, which is a new
+    version of each action renumbered (so a form loaded before is refused, not lost)."""
+    client = client_for("staff")
+    one, outcome = action("1.1"), action("1.1").outcome
+    html = client.get(url("actions:move", one.pk)).content.decode()
+    assert "<title>Move action 1.1" in html
+    assert "First, before action 1.2" in html and "After action 1.7" in html
+    assert "After action 1.4: Hold focus groups for children and young people…" in html
+    assert 'value="1" checked' in html
+
+    response = client.post(url("actions:move", one.pk), {"place": "3"}, follow=True)
+    assert numbers(outcome) == ["1.2", "1.3", "1.1", "1.4", "1.5", "1.6", "1.7"]
+    html = response.content.decode()
+    assert "Moved action 1.1 to after action 1.3." in html
+    assert "renumber them 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7?" in html
+    renumber = url("actions:renumber", one.pk)
+    assert f'action="{renumber}"' in html
+
+    version = Action.objects.get(pk=one.pk).version
+    html = client.post(renumber, follow=True).content.decode()
+    assert numbers(outcome) == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+    assert "Renumbered: 1.2 is now 1.1, 1.3 is now 1.2, 1.1 is now 1.3." in html
+    assert Action.objects.get(pk=one.pk).version == version + 1
+    assert Action.objects.get(pk=one.pk).history.first().number == "1.3"
+
+    html = client.post(renumber, follow=True).content.decode()
+    assert "The numbers are in order already." in html
+
+
+def test_a_move_that_keeps_the_numbers_in_order_offers_nothing(client_for):
+    client = client_for("staff")
+    four = action("1.4")
+    html = client.post(url("actions:move", four.pk), {"place": "7"}, follow=True).content
+    assert b"Moved action 1.4 to after action 1.7." in html  # 1.5, 1.6, 1.7, 1.4
+    assert b"renumber them" in html
+    html = client.post(url("actions:move", four.pk), {"place": "4"}, follow=True).content
+    assert b"Moved action 1.4 to after action 1.3." in html and b"renumber" not in html
+    two = action("2.2")
+    html = client.post(url("actions:move", two.pk), {"place": "1"}, follow=True).content
+    assert b"Moved action 2.2 to the top." in html
+    html = client.post(url("actions:move", two.pk), {"place": "1"}, follow=True).content
+    assert b"is already there" in html
+    html = client.post(url("actions:move", two.pk), {"place": "99"}, follow=True).content
+    assert b"is already there" in html
+    assert numbers(two.outcome)[0] == "2.2"
 
 
 # Deleting, undoing and restoring

@@ -46,7 +46,7 @@ def test_who_may_read_and_keep_the_log(client_for, persona, risk):
 def test_wrong_methods_and_other_partnerships(client_for, risk):
     staff = client_for("staff")
     assert staff.post(url("actions:risks")).status_code == 405
-    assert staff.get(url("actions:risk_move", risk.pk)).status_code == 405
+    assert staff.put(url("actions:risk_move", risk.pk)).status_code == 405
     outsider = client_for("outsider")
     assert outsider.get(url("actions:risk_edit", risk.pk, slug="medway")).status_code == 404
     assert outsider.post(url("actions:risk_delete", risk.pk, slug="medway")).status_code == 404

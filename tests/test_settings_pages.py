@@ -66,7 +66,7 @@ def test_wrong_methods_are_refused(client_for, personas):
     rating = merton_rating("On track")
     for address in [url("plans:settings"), url("plans:themes"), url("plans:deleted")]:
         assert client.post(address).status_code == 405, address
-    assert client.get(url("plans:rating_move", rating.pk)).status_code == 405
+    assert client.put(url("plans:rating_move", rating.pk)).status_code == 405
     assert client.get(url("plans:restore", "action", action("2.1").pk)).status_code == 405
     assert client.post(url("plans:restore", "nonsense", 1)).status_code == 404
 

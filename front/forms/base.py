@@ -269,3 +269,22 @@ def offer_groups(field, partnership, *, current=None):
     field.queryset = partnership_groups(partnership, current=current)
     field.empty_label = "Choose a group"
     field.error_messages["invalid_choice"] = "Choose one of the partnership's groups"
+
+
+class MoveForm(GovukForm, forms.Form):
+    """Where in its list to put an object: first, or after one of the others (place 1 is
+    first), the place it holds now chosen to start with."""
+
+    place = forms.TypedChoiceField(
+        label="Where should it go?", coerce=int, widget=forms.RadioSelect, empty_value=None
+    )
+
+    def __init__(self, *args, items, obj, describe, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = [item for item in items if item.pk != obj.pk]
+        choices = [(1, f"First, before {describe(others[0])}" if others else "First")]
+        choices += [(i + 2, f"After {describe(item)}") for i, item in enumerate(others)]
+        self.fields["place"].choices = choices
+        self.fields["place"].error_messages["required"] = "Choose where it should go"
+        self.fields["place"].error_messages["invalid_choice"] = "Choose where it should go"
+        self.initial.setdefault("place", [item.pk for item in items].index(obj.pk) + 1)

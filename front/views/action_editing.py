@@ -9,11 +9,11 @@ from front.edit_pages import (
     describe,
     form_page,
     in_plan,
-    move_and_return,
     move_view,
     page_of,
     plan_crumbs,
     posted,
+    renumber_view,
     staff_view,
 )
 from front.forms.actions import ActionForm, StepForm
@@ -144,10 +144,13 @@ action_delete = delete_view(
 )
 
 
-@staff_view(ACTIONS, methods=["POST"])
-def action_move(request, access, action):
+def row_on_plan_page(access, action) -> str:
     plan_page = reverse("plans:plan", args=[access.partnership.slug, action.outcome.plan_id])
-    return move_and_return(request, action, access, back_to=f"{plan_page}#action-{action.pk}")
+    return f"{plan_page}#action-{action.pk}"
+
+
+action_move = move_view(ACTIONS, back_to=row_on_plan_page)
+action_renumber = renumber_view(ACTIONS, back_to=row_on_plan_page)
 
 
 @staff_view(ACTIONS)

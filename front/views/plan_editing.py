@@ -12,6 +12,7 @@ from front.edit_pages import (
     page_of,
     plan_crumbs,
     posted,
+    renumber_view,
     staff_view,
 )
 from front.forms.plans import OutcomeForm, PlanForm, PriorityForm
@@ -86,6 +87,7 @@ priority_delete = delete_view(
 
 
 priority_move = move_view(PRIORITIES)
+priority_renumber = renumber_view(PRIORITIES)
 
 
 @staff_view(PLANS)
@@ -124,3 +126,4 @@ outcome_delete = delete_view(OUTCOMES, lambda access, outcome: plan_crumbs(acces
 
 
 outcome_move = move_view(OUTCOMES)
+outcome_renumber = renumber_view(OUTCOMES)

@@ -81,6 +81,67 @@ function timeoutWarning() {
   start();
 }
 
+// Drag and drop, for a mouse: an action's row dragged by its handle and dropped on another row
+// of the same outcome takes that row's place. It posts what the move page would (place: 1 is
+// first), so the server moves it and offers to renumber as after any move; the move page and
+// the Move up and down buttons do the same without a mouse or JavaScript.
+function dragToMove() {
+  const rows = [...document.querySelectorAll("tr[data-move]")];
+  const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (rows.length < 2 || !token) {
+    return;
+  }
+  let dragged = null;
+  const droppable = (row) => dragged && dragged !== row && dragged.dataset.list === row.dataset.list;
+  for (const row of rows) {
+    const handle = document.createElement("span");
+    handle.className = "app-drag-handle";
+    handle.draggable = true;
+    handle.title = "Drag to move";
+    handle.setAttribute("aria-hidden", "true");
+    handle.textContent = "⠿";
+    row.querySelector(".app-action-links")?.prepend(handle);
+    handle.addEventListener("dragstart", (event) => {
+      dragged = row;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", row.id);
+      event.dataTransfer.setDragImage(row, 20, 20);
+      row.classList.add("app-dragging");
+    });
+    handle.addEventListener("dragend", () => {
+      row.classList.remove("app-dragging");
+      dragged = null;
+    });
+    row.addEventListener("dragover", (event) => {
+      if (droppable(row)) {
+        event.preventDefault();
+        row.classList.add("app-drop-target");
+      }
+    });
+    row.addEventListener("dragleave", () => row.classList.remove("app-drop-target"));
+    row.addEventListener("drop", (event) => {
+      row.classList.remove("app-drop-target");
+      if (!droppable(row)) {
+        return;
+      }
+      event.preventDefault();
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = dragged.dataset.move;
+      for (const [name, value] of [["csrfmiddlewaretoken", token.value], ["place", row.dataset.place]]) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    });
+  }
+}
+
 bannerBesideTheChange();
 timeoutWarning();
+dragToMove();
 initAll();
