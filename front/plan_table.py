@@ -131,7 +131,8 @@ def outcome_links(ctx: TableContext, outcome, *, first: bool, last: bool) -> str
 
 
 def outcome_cell(ctx: TableContext, outcome, *, first: bool, last: bool) -> str:
-    html = (numbered(outcome.number, outcome.text) or EMPTY) + note(outcome.note)
+    text = numbered(outcome.number, outcome.text) or EMPTY
+    html = f'<div class="app-outcome-text">{text}</div>{note(outcome.note)}'
     if ctx.can_edit:
         html += outcome_links(ctx, outcome, first=first, last=last)
     return html
@@ -205,7 +206,9 @@ def action_row(
     first, last = index == 0, index == len(row.actions) - 1
     html += (
         '<td class="app-plan-table__action" data-label="Action">'
-        f"{numbered(action.number, action.text)}{steps_list(action)}{note(action.note)}"
+        # Its words in a block of their own: a phone shows their opening lines (app.scss).
+        f'<div class="app-action-text">{numbered(action.number, action.text)}'
+        f"{steps_list(action)}</div>{note(action.note)}"
         f"{action_links(ctx, action, first=first, last=last)}</td>"
     )
     if ctx.has_themes:

@@ -74,7 +74,8 @@ def test_the_dashboard_draws_each_plans_chart_with_its_figures_for_screen_reader
     html = client_for("board").get(reverse("plans:dashboard", args=["merton"])).content.decode()
     section = html.split('id="trends"')[1]
     assert 'class="trend-chart"' in section and 'aria-hidden="true"' in section
-    table = re.search(r'<table class="govuk-visually-hidden">(.*?)</table>', section, re.S).group(1)
+    hidden = r'<div class="govuk-visually-hidden"><table class="govuk-table">(.*?)</table>'
+    table = re.search(hidden, section, re.S).group(1)
     assert (
         "Effective Safeguarding and Support Subgroup Work Plan 2024-25: actions by rating" in table
     )
