@@ -248,14 +248,19 @@ class RatingForm(EditForm):
             "scale": "Reports count ratings on this scale, so plans with different "
             "schemes can be compared.",
             "definition": "What the rating means, as the partnership defines it.",
-            "colour": "As # and six hex digits, for example #f47738. Leave blank for the "
-            "standard colour of the scale.",
+            "colour": "Pick it, or type it as # and six hex digits, for example #f47738. "
+            "Leave blank for the standard colour of the scale.",
         }
         widgets = {
             "scale": forms.RadioSelect,
             "definition": forms.Textarea(attrs={"rows": 3}),
+            # data-colour-picker: app.mjs adds the browser's colour picker beside it.
             "colour": forms.TextInput(
-                attrs={"class": "govuk-input--width-10", "spellcheck": "false"}
+                attrs={
+                    "class": "govuk-input--width-10",
+                    "spellcheck": "false",
+                    "data-colour-picker": "",
+                }
             ),
         }
         error_messages = {

@@ -141,7 +141,31 @@ function dragToMove() {
   }
 }
 
+// A rating's colour: the browser's colour picker beside the hex box, each setting the other.
+// Without JavaScript the colour is typed (#f47738); left blank, the scale's own is used.
+function colourPickers() {
+  for (const box of document.querySelectorAll("input[data-colour-picker]")) {
+    const picker = document.createElement("input");
+    picker.type = "color";
+    picker.className = "app-colour-picker";
+    picker.setAttribute("aria-label", "Pick the colour");
+    const hex = /^#[0-9a-f]{6}$/i;
+    const follow = () => {
+      if (hex.test(box.value.trim())) {
+        picker.value = box.value.trim().toLowerCase();
+      }
+    };
+    follow();
+    picker.addEventListener("input", () => {
+      box.value = picker.value;
+    });
+    box.addEventListener("input", follow);
+    box.after(picker);
+  }
+}
+
 bannerBesideTheChange();
 timeoutWarning();
+colourPickers();
 dragToMove();
 initAll();
