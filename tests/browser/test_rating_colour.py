@@ -13,7 +13,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_staff_pick_a_ratings_colour(page: Page, sign_in, live_site, axe_check, screenshot, viewport):
+def test_staff_pick_a_ratings_colour(
+    page: Page, sign_in, live_site, axe_check, screenshot, viewport
+):
     if viewport:
         page.set_viewport_size(viewport)
     rating = RagRating.objects.get(partnership__slug="merton", label="At risk")
