@@ -21,7 +21,7 @@ def test_a_phone_shows_each_action_as_a_short_card(
     sign_in(page, "staff")
     page.goto(f"/merton/plans/{plan.pk}/")
     page.wait_for_load_state("load")
-    screenshot(page, "plan-page-phone")
+    screenshot(page, "plan-page-phone-staff")
     height = page.evaluate("() => document.documentElement.scrollHeight")
     assert height <= HEIGHT_WHEN_MEASURED / 2, height
 
