@@ -319,6 +319,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # scheme and host, with no path, e.g. https://plans.example.org.
 MSCP_SITE_URL = os.environ.get("MSCP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Who runs this deployment, for the accessibility statement and the privacy notice (a
+# public-sector body's duties under the Accessibility Regulations 2018 and UK GDPR): its name,
+# the address that answers about access and personal data, and the date the statement was
+# last reviewed (YYYY-MM-DD).
+MSCP_OPERATOR_NAME = os.environ.get("MSCP_OPERATOR_NAME", "The partnership's business support team")
+MSCP_OPERATOR_EMAIL = os.environ.get("MSCP_OPERATOR_EMAIL", "")
+MSCP_STATEMENT_REVIEWED = os.environ.get("MSCP_STATEMENT_REVIEWED", "2026-12-07")
+
 # Logs go to standard output, where systemd's journal (or a container runtime) keeps them.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
 LOGGING = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from front.urls import account_urls, partnership_urls
 from front.views.plans import home
+from front.views.public import accessibility, privacy
 from mscp.health import healthz
 
 admin.site.site_header = "Partnership plans: administration"
@@ -21,6 +22,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include((account_urls, "two_step"))),
+    path("accessibility/", accessibility, name="accessibility"),
+    path("privacy/", privacy, name="privacy"),
     path("", home, name="home"),
     path("<slug:slug>/", include(partnership_urls)),
 ]

@@ -15,7 +15,9 @@ hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six h
 
 # A partnership's pages are at /<slug>/: these are the site's own paths (mscp/urls.py, the
 # static files and GOV.UK Frontend's assets), so no partnership may take them.
-RESERVED_SLUGS = frozenset({"healthz", "admin", "accounts", "static", "assets"})
+RESERVED_SLUGS = frozenset(
+    {"healthz", "admin", "accounts", "static", "assets", "accessibility", "privacy", "partnerships"}
+)
 
 
 class TrackedQuerySet(models.QuerySet):

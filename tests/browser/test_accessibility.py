@@ -200,6 +200,13 @@ def shaped_priority_pk():
 PAGES = {
     "sign-in": (None, lambda: reverse("login"), "Sign in", None),
     "sign-in-with-errors": (None, lambda: reverse("login"), "Sign in", submit_wrong_password),
+    "accessibility-statement": (
+        None,
+        lambda: reverse("accessibility"),
+        "Accessibility statement for Partnership plans",
+        None,
+    ),
+    "privacy-notice": (None, lambda: reverse("privacy"), "Privacy notice", None),
     "home": ("chair", lambda: reverse("home"), "Your work", None),
     "plan-ess": ("chair", lambda: plan_url("Effective Safeguarding"), None, None),
     "plan-filtered": (
