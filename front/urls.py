@@ -10,6 +10,7 @@ from front.views import (
     agencies,
     audit,
     imports,
+    invitations,
     lead_records,
     locks,
     meetings,
@@ -47,6 +48,7 @@ account_urls = [
     path("two-step/backup-codes/", account.backup_codes, name="backup_codes"),
     path("two-step/turn-off/", account.turn_off, name="turn_off"),
     path("keep-alive/", account.keep_alive, name="keep_alive"),
+    path("invitation/<str:token>/", invitations.accept_invitation, name="accept_invitation"),
 ]
 
 
@@ -105,7 +107,16 @@ plan_urls = [
         name="lead_merge",
     ),
     path("settings/members/", members.member_list, name="members"),
-    *object_paths(members, "member", "settings/members", add="add", verbs=["edit", "remove"]),
+    path("settings/members/invite/", invitations.member_invite, name="member_invite"),
+    *[
+        path(f"settings/invitations/<int:pk>/{verb}/", view, name=f"invitation_{verb}")
+        for verb, view in [
+            ("resend", invitations.invitation_resend),
+            ("withdraw", invitations.invitation_withdraw),
+        ]
+    ],
+    path("settings/members/<int:pk>/edit/", members.member_edit, name="member_edit"),
+    path("settings/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
     path(
         "settings/members/<int:pk>/two-step/",
         members.member_two_step_reset,

@@ -319,6 +319,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # scheme and host, with no path, e.g. https://plans.example.org.
 MSCP_SITE_URL = os.environ.get("MSCP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# How long an invitation's link (plans.invitations) and a password reset link work.
+MSCP_INVITATION_DAYS = env_int("MSCP_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("MSCP_PASSWORD_RESET_HOURS", 2) * 60 * 60
+
 # Who runs this deployment, for the accessibility statement and the privacy notice (a
 # public-sector body's duties under the Accessibility Regulations 2018 and UK GDPR): its name,
 # the address that answers about access and personal data, and the date the statement was

@@ -36,6 +36,21 @@ class AuditKind(models.TextChoices):
     MEMBER_REMOVED = "member_removed", "Member removed"
     LEAD_RECORD_RENAMED = "lead_renamed", "Lead record renamed"
     LEAD_RECORD_MERGED = "lead_merged", "Lead records merged"
+    INVITED = "invited", "Member invited"
+    INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+    INVITATION_WITHDRAWN = "invitation_withdrawn", "Invitation withdrawn"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    INVITATION_REFUSED = "invitation_refused", "Invitation link refused"
+    PASSWORD_RESET_ASKED = "reset_asked", "Password reset asked for"
+    PASSWORD_RESET = "password_reset", "Password reset by email link"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    EMAIL_CHANGE_ASKED = "email_change_asked", "Email address change asked for"
+    EMAIL_CHANGED = "email_changed", "Email address changed"
+    SIGN_IN_OFF = "sign_in_off", "Member's sign-in switched off"
+    SIGN_IN_ON = "sign_in_on", "Member's sign-in switched on"
+    DATA_EXPORTED = "data_exported", "Person's data exported (subject access)"
+    MEMBER_FORGOTTEN = "member_forgotten", "Former member's details replaced"
+    PARTNERSHIP_CREATED = "partnership_created", "Partnership created"
 
 
 class AuditEventQuerySet(models.QuerySet):

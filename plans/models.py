@@ -121,6 +121,9 @@ class Partnership(models.Model):
     protective_marking = models.CharField(
         max_length=30, choices=Marking, blank=True, default=Marking.NONE
     )
+    # Whether its members may sign in with the deployment's single sign-on (OpenID Connect,
+    # plans.single_sign_on), as well as with a password and two-step verification.
+    single_sign_on = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -565,4 +568,5 @@ class Outcome(Tracked):
 
 
 from plans.audit_models import AuditEvent  # noqa: E402, F401 - the audit log's model, kept apart
+from plans.invitation_models import Invitation  # noqa: E402, F401 - kept apart too
 from plans.write_limits import WriteCount  # noqa: E402, F401 - the limit on saves, kept apart

@@ -3,13 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils.html import escape
 
 from actions.models import Action, ProgressUpdate, Step
-from plans.models import Group, Membership, Partnership, Person, RagRating, Theme
+from plans.models import Group, Membership, Partnership, RagRating, Theme
 from plans.staff_writes import soft_delete
 from tests.helpers import PERSONAS, STAFF_ONLY, check_personas, form_data, post_form, url
 from tests.test_editing import STAFF_POST, action, assert_error_page, ess
@@ -51,7 +49,7 @@ def test_settings_pages_are_for_staff_only(client_for, persona, personas):
             ("get", url("plans:group_create"), STAFF_ONLY),
             ("get", url("plans:group_edit", group.pk), STAFF_ONLY),
             ("get", url("plans:members"), STAFF_ONLY),
-            ("get", url("plans:member_add"), STAFF_ONLY),
+            ("get", url("plans:member_invite"), STAFF_ONLY),
             ("get", url("plans:member_edit", board.pk), STAFF_ONLY),
             ("get", url("plans:member_remove", board.pk), STAFF_ONLY),
             ("get", url("plans:deleted"), STAFF_ONLY),
@@ -287,57 +285,6 @@ def test_members_are_listed_with_role_and_groups(client_for):
     html = client_for("staff").get(url("plans:members")).content.decode()
     assert "chair-persona" in html and "Chair or lead" in html and "ESS" in html
     assert "outsider-persona" not in html
-
-
-@pytest.mark.both_databases  # one transaction; usernames unique in any case
-def test_add_a_member(client_for):
-    staff = client_for("staff")
-    ess_group = Group.objects.get(partnership__slug="merton", short_name="ESS")
-    zoe = Person.objects.get(partnership__slug="merton", name="Zoe Gallen")
-    data = {
-        "username": "zgallen",
-        "first_name": "Zoe",
-        "last_name": "Gallen",
-        "email": "zoe@example.org",
-        "password": "password123",
-        "role": "chair",
-        "groups": [ess_group.pk],
-        "person": zoe.pk,
-    }
-    html = assert_error_page(
-        staff.post(url("plans:member_add"), data), "This password is too common"
-    )
-    assert 'value="zgallen"' in html and 'value="zoe@example.org"' in html
-    html = assert_error_page(
-        staff.post(url("plans:member_add"), {**data, "password": "zgallen2025!"}),
-        "The password is too similar",
-    )
-    response = staff.post(url("plans:member_add"), {**data, "password": "a quiet river at dusk"})
-    assert response["Location"] == url("plans:members")
-    user = get_user_model().objects.get(username="zgallen")
-    membership = Membership.objects.get(user=user)
-    assert membership.role == "chair" and list(membership.groups.all()) == [ess_group]
-    zoe.refresh_from_db()
-    assert zoe.user == user
-    zoes = Client()
-    # Through the sign-in form: django-axes needs the request that Client.login() lacks.
-    signed_in = zoes.post(
-        reverse("login"), {"username": "zgallen", "password": "a quiet river at dusk"}
-    )
-    assert signed_in.status_code == 302
-    # Zoe leads actions in the ESS plan: her home page lists them.
-    assert "Actions you update or lead" in zoes.get(reverse("home")).content.decode()
-    assert zoes.get(url("plans:settings")).status_code == 403
-
-    assert_error_page(
-        staff.post(url("plans:member_add"), {**data, "username": "ZGallen"}),
-        "That username is taken",
-    )
-    assert_error_page(
-        staff.post(url("plans:member_add"), {**data, "username": "z gallen", "email": "nope"}),
-        "Enter a username of letters",
-        "Enter an email address in the correct format",
-    )
 
 
 def test_edit_a_members_role_and_groups(client_for, personas):

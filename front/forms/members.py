@@ -1,12 +1,12 @@
 """Forms for the members of a partnership: sign-ins, their role and their groups."""
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.db.models import Q
 
 from front.forms.base import GovukForm, LoadedStateForm, partnership_groups
-from plans.models import Group, Membership, Person
+from plans.invitations import new_token
+from plans.models import Group, Invitation, Membership, Person
 
 ROLE_HINTS = {
     Membership.Role.STAFF: "Edits plans, settings, members and the risk log.",
@@ -69,13 +69,9 @@ class MemberFields(forms.Form):
             chosen.save(update_fields=["user"])
 
 
-class MemberAddForm(GovukForm, MemberFields):
-    username = forms.CharField(
-        label="Username",
-        max_length=150,
-        help_text="What they type to sign in: letters, digits and @ . + - _ only.",
-        error_messages={"required": "Enter a username"},
-    )
+class InviteForm(GovukForm, MemberFields):
+    """Who to invite, and as what: they choose their own password from the emailed link."""
+
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter their first name"}
     )
@@ -84,70 +80,49 @@ class MemberAddForm(GovukForm, MemberFields):
     )
     email = forms.EmailField(
         label="Email address",
+        help_text="Their work email: the invitation goes there, and they sign in with it.",
         error_messages={
             "required": "Enter their email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
-    password = forms.CharField(
-        label="Initial password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters, not a common password and not like their name. "
-        "Give it to them safely; if this page shows an error, enter it again.",
-        error_messages={"required": "Enter an initial password"},
-    )
-    field_order = ["username", "first_name", "last_name", "email", "password", "role"]
+    field_order = ["first_name", "last_name", "email", "role"]
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup(partnership)
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        user_model = get_user_model()
-        try:
-            user_model.username_validator(username)
-        except forms.ValidationError as error:
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        members = Membership.objects.filter(partnership=self.partnership)
+        if members.filter(user__email__iexact=email).exists():
             raise forms.ValidationError(
-                "Enter a username of letters, digits and @ . + - _ only"
-            ) from error
-        if user_model.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken: choose another")
-        return username
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            user = get_user_model()(
-                username=cleaned.get("username", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-                email=cleaned.get("email", ""),
+                f"{email} is already a member of {self.partnership.short_name}"
             )
-            try:
-                password_validation.validate_password(password, user)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
+        pending = Invitation.objects.pending().filter(partnership=self.partnership)
+        if pending.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                f"{email} has been invited already: send the invitation again from the list"
+            )
+        return email
 
     @transaction.atomic
-    def save(self) -> Membership:
+    def save(self, *, invited_by) -> tuple[Invitation, str]:
+        """The invitation, and its link's token (for the email only: never stored)."""
         data = self.cleaned_data
-        user = get_user_model().objects.create_user(
-            username=data["username"],
-            email=data["email"],
-            password=data["password"],
+        invitation = Invitation(
+            partnership=self.partnership,
             first_name=data["first_name"],
             last_name=data["last_name"],
+            email=data["email"],
+            role=data["role"],
+            person=data.get("person"),
+            invited_by=invited_by,
         )
-        membership = Membership.objects.create(
-            user=user, partnership=self.partnership, role=data["role"]
-        )
-        membership.groups.set(data["groups"])
-        self.link_person(user)
-        return membership
+        token = new_token(invitation)
+        invitation.save()
+        invitation.groups.set(data["groups"])
+        return invitation, token
 
 
 class MemberEditForm(LoadedStateForm, GovukForm, MemberFields):

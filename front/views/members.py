@@ -12,10 +12,10 @@ from front.edit_pages import (
     save_unless_stale,
     staff_view,
 )
-from front.forms.members import MemberAddForm, MemberEditForm
+from front.forms.members import MemberEditForm
 from front.views.settings import list_page, settings_context
 from plans import audit, two_step
-from plans.models import Membership, Person
+from plans.models import Invitation, Membership, Person
 
 MEMBERSHIPS = Membership.objects.select_related("user", "partnership")
 
@@ -37,7 +37,15 @@ def member_list(request, access):
         .annotate(two_step_on=two_step.is_on_expression("user"))
         .order_by("user__first_name", "user__last_name", "user__username")
     )
-    return list_page(request, access, "members", "members.html", members=members)
+    invitations = (
+        Invitation.objects.pending()
+        .filter(partnership=partnership)
+        .select_related("invited_by")
+        .prefetch_related("groups")
+    )
+    return list_page(
+        request, access, "members", "members.html", members=members, invitations=invitations
+    )
 
 
 def role_and_groups(membership) -> dict:
@@ -60,24 +68,6 @@ def record_member(request, kind, membership, verb: str, *, before=None) -> None:
         obj=membership.user,
         detail={"now": now, **({"before": before} if before else {})},
     )
-
-
-@staff_view()
-def member_add(request, access):
-    form = MemberAddForm(posted(request), partnership=access.partnership)
-    if request.method == "POST" and form.is_valid():
-        membership = form.save()
-        record_member(request, audit.Kind.MEMBER_ADDED, membership, "Added")
-        messages.success(
-            request,
-            f"Added {name_of(membership.user)} as {membership.get_role_display().lower()}. "
-            f"They sign in as {membership.user.username} with the password you set.",
-        )
-        return redirect("plans:members", access.partnership.slug)
-    context = settings_context(
-        access, "members", title="Add a member", noun="member", submit_label="Add member"
-    )
-    return render(request, FORM_TEMPLATE, {**context, "form": form})
 
 
 @staff_view(MEMBERSHIPS)

@@ -327,7 +327,7 @@ PAGES = {
         None,
         None,
     ),
-    "member-add": ("staff", lambda: merton("plans:member_add"), None, None),
+    "member-invite": ("staff", lambda: merton("plans:member_invite"), "Invite a member", None),
     "member-two-step-reset": (
         "staff",
         lambda: merton(
