@@ -15,6 +15,7 @@ from front.views import (
     locks,
     meetings,
     members,
+    passwords,
     plan_editing,
     plans,
     reviews,
@@ -49,6 +50,17 @@ account_urls = [
     path("two-step/turn-off/", account.turn_off, name="turn_off"),
     path("keep-alive/", account.keep_alive, name="keep_alive"),
     path("invitation/<str:token>/", invitations.accept_invitation, name="accept_invitation"),
+    path("password-reset/", passwords.ResetAsk.as_view(), name="password_reset"),
+    path("password-reset/sent/", passwords.ResetSent.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        passwords.ResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", passwords.ResetDone.as_view(), name="password_reset_complete"),
+    path("password/", passwords.PasswordChange.as_view(), name="password_change"),
+    path("email/", passwords.email_change, name="email_change"),
+    path("email/confirm/<str:token>/", passwords.email_confirm, name="email_confirm"),
 ]
 
 

@@ -3,10 +3,15 @@ views check it against the user's devices (plans.two_step), which has side effec
 used-up backup code, a throttle, the audit log, the lock-out count)."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from front.forms.base import GovukForm
 from plans import two_step
 
+CHOOSING_ADVICE = (
+    "At least 12 characters, not a common password and not like your name or email. "
+    "Three or four random words are easy to remember and hard to guess."
+)
 APP_CODE_ERROR = "Enter the 6-digit code your authenticator app shows"
 
 
@@ -112,3 +117,70 @@ class ConfirmItsYouForm(GovukForm, forms.Form):
         if not self.errors and not data.get("password") and not data.get("code"):
             self.add_error("password", "Enter your password, or a code from your app")
         return data
+
+
+class ResetAskForm(GovukForm, PasswordResetForm):
+    """The address to send a reset link to, in GOV.UK's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "The one you were invited with, or have changed it to since."
+        email.error_messages = {
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        }
+        self.style_fields()
+
+
+class GovukSetPasswordForm(GovukForm, SetPasswordForm):
+    """A new password, twice, checked by the site's rules (the reset, an invitation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = CHOOSING_ADVICE
+        self.fields["new_password2"].label = "Type the new password again"
+        self.fields["new_password2"].help_text = ""
+        self.style_fields()
+
+
+class GovukPasswordChangeForm(GovukSetPasswordForm, PasswordChangeForm):
+    """The current password, then the new one twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Your current password"
+
+
+class EmailChangeForm(GovukForm, forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        help_text="To show it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError("That is your email address already")
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password is not right")
+        return password

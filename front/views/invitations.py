@@ -3,14 +3,13 @@ follows the emailed link to choose their password, or, with an account already, 
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from front.edit_pages import FORM_TEMPLATE, posted, staff_view
-from front.forms.base import GovukForm
+from front.forms.account import GovukSetPasswordForm
 from front.forms.members import InviteForm
 from front.views.settings import settings_context
 from plans import audit
@@ -92,20 +91,6 @@ def invitation_withdraw(request, access, invitation):
     return redirect("plans:members", access.partnership.slug)
 
 
-class ChoosePasswordForm(GovukForm, SetPasswordForm):
-    """Django's: a new password, twice, checked by the site's password rules, in words."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = (
-            "At least 12 characters, not a common password and not like your name or email. "
-            "Three or four random words are easy to remember and hard to guess."
-        )
-        self.fields["new_password2"].label = "Type the new password again"
-        self.fields["new_password2"].help_text = ""
-        self.style_fields()
-
-
 REFUSALS = {
     "unknown": (
         "This invitation link does not work",
@@ -161,7 +146,7 @@ def accept_invitation(request, token):
             return render(request, "registration/invitation_join.html", context)
         context["sign_in"] = f"{reverse('login')}?next={request.path}"
         return render(request, "registration/invitation_join.html", context)
-    form = ChoosePasswordForm(invitation_user(invitation), posted(request))
+    form = GovukSetPasswordForm(invitation_user(invitation), posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership = accept(invitation, password=form.cleaned_data["new_password1"])

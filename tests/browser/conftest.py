@@ -146,7 +146,7 @@ def sign_in(live_site):
 
     def sign_in(page: Page, username: str) -> None:
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username_for(username))
+        page.get_by_label("Email address or username").fill(username_for(username))
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

@@ -91,7 +91,7 @@ def submit_blank_update(page):
 
 
 def submit_wrong_password(page):
-    page.get_by_label("Username").fill("chair-persona")
+    page.get_by_label("Email address or username").fill("chair-persona")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()

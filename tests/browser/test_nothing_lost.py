@@ -28,7 +28,7 @@ def open_update_form(page: Page) -> Action:
 
 
 def sign_in_again(page: Page) -> None:
-    page.get_by_label("Username").fill("chair-persona")
+    page.get_by_label("Email address or username").fill("chair-persona")
     page.get_by_label("Password").fill(PASSWORD)
     go(page, page.get_by_role("button", name="Sign in"))
 

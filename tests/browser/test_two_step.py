@@ -25,7 +25,7 @@ def app_code(key: str, steps_ahead: int = 0) -> str:
 
 def give_password(page: Page, username: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email address or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     go(page, page.get_by_role("button", name="Sign in"))
 
