@@ -16,8 +16,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def limit(settings):
+def limit(settings, monkeypatch):
+    """A limit of 5, counted in one minute however long the test takes (a busy machine could
+    otherwise cross into the next minute, and start the count again)."""
     settings.MSCP_WRITES_PER_MINUTE = 5
+    minute = timezone.now().replace(second=30, microsecond=0)
+    monkeypatch.setattr("plans.write_limits.timezone.now", lambda: minute)
     return 5
 
 
