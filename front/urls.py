@@ -22,6 +22,8 @@ from front.views import (
     risks,
     roll_forward,
     settings,
+    single_sign_on,
+    site,
     update_cycle,
 )
 
@@ -49,6 +51,7 @@ account_urls = [
     path("two-step/backup-codes/", account.backup_codes, name="backup_codes"),
     path("two-step/turn-off/", account.turn_off, name="turn_off"),
     path("keep-alive/", account.keep_alive, name="keep_alive"),
+    path("sign-in/refused/", single_sign_on.refused, name="sso_refused"),
     path("invitation/<str:token>/", invitations.accept_invitation, name="accept_invitation"),
     path("password-reset/", passwords.ResetAsk.as_view(), name="password_reset"),
     path("password-reset/sent/", passwords.ResetSent.as_view(), name="password_reset_done"),
@@ -61,6 +64,13 @@ account_urls = [
     path("password/", passwords.PasswordChange.as_view(), name="password_change"),
     path("email/", passwords.email_change, name="email_change"),
     path("email/confirm/<str:token>/", passwords.email_confirm, name="email_confirm"),
+]
+
+# Single sign-on (OpenID Connect), under /oidc/: mozilla-django-oidc's two views and URL names,
+# not its urls module, whose sign-out view would not answer 404 where single sign-on is off.
+single_sign_on_urls = [
+    path("authenticate/", single_sign_on.Start.as_view(), name="oidc_authentication_init"),
+    path("callback/", single_sign_on.Callback.as_view(), name="oidc_authentication_callback"),
 ]
 
 
@@ -76,6 +86,17 @@ def object_paths(views, kind, at, *, new_at=None, add="create", verbs=VERBS, bar
     for verb in verbs:
         view = getattr(views, f"{kind}_{verb}")
         yield path(f"{at}/<int:pk>/{verb}/", view, name=f"{prefix}{verb}")
+
+
+# The site administrator's pages, across partnerships, under /partnerships/.
+site_urls = [
+    path("", site.partnership_list, name="partnerships"),
+    path("new/", site.partnership_create, name="partnership_create"),
+    path("people/", site.people, name="people"),
+    path("people/<int:pk>/", site.person, name="person"),
+    path("people/<int:pk>/export/", site.person_export, name="person_export"),
+    path("people/<int:pk>/forget/", site.person_forget, name="person_forget"),
+]
 
 
 plan_urls = [
@@ -129,6 +150,7 @@ plan_urls = [
     ],
     path("settings/members/<int:pk>/edit/", members.member_edit, name="member_edit"),
     path("settings/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    path("settings/members/<int:pk>/sign-in/", members.member_sign_in, name="member_sign_in"),
     path(
         "settings/members/<int:pk>/two-step/",
         members.member_two_step_reset,

@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "front.context.session_timeout",
+                "front.context.single_sign_on",
             ],
         },
     },
@@ -299,6 +300,37 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret 
 # django-axes keeps what a failed attempt sent, masking passwords and these (its defaults
 # and the codes).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "backup_code"]
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; plans.single_sign_on), on when
+# MSCP_OIDC_CLIENT_ID is set: a button on the sign-in page sends people to the deployment's
+# identity provider (Microsoft Entra ID, say: deploy/README.md), for the members of the
+# partnerships that turn it on (Partnership.single_sign_on). A sign-in there is matched by
+# its verified email to a member or an invitation, and never makes a member by itself; the
+# password and two-step verification stay for everyone else. The endpoints are those of the
+# provider's OpenID configuration document.
+OIDC_RP_CLIENT_ID = os.environ.get("MSCP_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("MSCP_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MSCP_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MSCP_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("MSCP_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("MSCP_OIDC_JWKS_ENDPOINT", "")
+# The ID token's issuer ("iss"), checked when given.
+MSCP_OIDC_ISSUER = os.environ.get("MSCP_OIDC_ISSUER", "")
+# What the sign-in page's button calls the provider: "Sign in with Merton Council account".
+MSCP_OIDC_PROVIDER_NAME = os.environ.get("MSCP_OIDC_PROVIDER_NAME", "your organisation's account")
+# Whether an email address without an email_verified claim counts as checked: Entra ID leaves
+# the claim out, and a single-tenant registration's addresses are the tenant's own.
+MSCP_OIDC_TRUST_EMAILS = env_bool("MSCP_OIDC_TRUST_EMAILS")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # plans.single_sign_on.Backend never does, whatever this says
+OIDC_TIMEOUT = 10  # seconds to wait for the provider's token and user information
+LOGIN_REDIRECT_URL_FAILURE = "two_step:sso_refused"
+# A refusal at the single sign-on callback is not a wrong password: not counted by django-axes.
+AXES_WHITELIST_CALLABLE = "plans.single_sign_on.not_a_password"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("plans.single_sign_on.Backend")
 
 # Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console in development.
 if os.environ.get("DJANGO_EMAIL_HOST"):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from front.urls import account_urls, partnership_urls
+from front.urls import account_urls, partnership_urls, single_sign_on_urls, site_urls
 from front.views.plans import home
 from front.views.public import accessibility, privacy
 from mscp.health import healthz
@@ -22,8 +22,10 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include((account_urls, "two_step"))),
+    path("oidc/", include(single_sign_on_urls)),
     path("accessibility/", accessibility, name="accessibility"),
     path("privacy/", privacy, name="privacy"),
+    path("partnerships/", include((site_urls, "site"))),
     path("", home, name="home"),
     path("<slug:slug>/", include(partnership_urls)),
 ]

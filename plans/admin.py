@@ -10,6 +10,7 @@ from plans.badges import rating_swatch
 from plans.models import (
     AuditEvent,
     Group,
+    Invitation,
     Membership,
     Organisation,
     Outcome,
@@ -78,6 +79,19 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "partnership"]
     autocomplete_fields = ["user"]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Staff invite from Settings › Members: here, to see them. A link's token is never
+    stored, so none is shown or set."""
+
+    list_display = ["email", "first_name", "last_name", "partnership", "role", "sent_at"]
+    list_filter = ["partnership", "role"]
+    search_fields = ["email", "first_name", "last_name"]
+    list_select_related = ["partnership"]
+    readonly_fields = ["token_hash", "invited_by", "accepted_by", "accepted_at", "sent_at"]
     filter_horizontal = ["groups"]
 
 

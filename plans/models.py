@@ -16,7 +16,17 @@ hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six h
 # A partnership's pages are at /<slug>/: these are the site's own paths (mscp/urls.py, the
 # static files and GOV.UK Frontend's assets), so no partnership may take them.
 RESERVED_SLUGS = frozenset(
-    {"healthz", "admin", "accounts", "static", "assets", "accessibility", "privacy", "partnerships"}
+    {
+        "healthz",
+        "admin",
+        "accounts",
+        "oidc",
+        "static",
+        "assets",
+        "accessibility",
+        "privacy",
+        "partnerships",
+    }
 )
 
 

@@ -6,7 +6,8 @@ StaticDevice holding StaticTokens). Signing in takes the password (Django's Logi
 everyone) and then a code (front.views.account.verify), which marks the session verified
 (django_otp.login): until then TwoStepMiddleware lets the session reach the code page and
 sign-out only. So "signed in", for every view's login_required and for the admin, means
-"verified when two-step verification is on".
+"verified when two-step verification is on". A sign-in through single sign-on
+(plans.single_sign_on) is not asked for the code: the organisation's own sign-in is.
 """
 
 import math
@@ -114,6 +115,20 @@ def needs_code(user) -> bool:
     return user.is_authenticated and not is_verified(user) and is_on(user)
 
 
+# The session's user signed in through single sign-on (front.views.single_sign_on): their
+# organisation's sign-in (Entra ID's multi-factor authentication, say) asks for its own second
+# step, so ours is not asked as well. The user's id, so that it holds for that user only.
+SINGLE_SIGN_ON = "mscp_single_sign_on"
+
+
+def mark_single_sign_on(request) -> None:
+    request.session[SINGLE_SIGN_ON] = request.user.pk
+
+
+def signed_in_with_single_sign_on(request) -> bool:
+    return request.user.is_authenticated and request.session.get(SINGLE_SIGN_ON) == request.user.pk
+
+
 def recommended(user) -> bool:
     """Business support staff (in any partnership) without two-step verification."""
     staff = Membership.objects.filter(user=user, role=Membership.Role.STAFF).exists()
@@ -130,7 +145,11 @@ class TwoStepMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if needs_code(request.user) and request.path_info not in self.open_paths():
+        if (
+            needs_code(request.user)
+            and not signed_in_with_single_sign_on(request)
+            and request.path_info not in self.open_paths()
+        ):
             return redirect_to_login(request.get_full_path(), login_url=reverse("two_step:verify"))
         return self.get_response(request)
 

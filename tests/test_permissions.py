@@ -112,12 +112,14 @@ def test_every_view_is_in_a_permission_test():
             "test_roll_forward.py",
             "test_agencies.py",
             "test_two_step.py",
+            "test_single_sign_on.py",
             "test_invitations.py",
             "test_passwords.py",
+            "test_leavers_and_site.py",
         ]
     )
     names = []
-    for namespace in ("plans", "actions", "reporting", "imports", "two_step"):
+    for namespace in ("plans", "actions", "reporting", "imports", "two_step", "site"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names += [f"{namespace}:{n}" for n in resolver.reverse_dict if isinstance(n, str)]
     missing = [name for name in names if f'"{name}"' not in sources]

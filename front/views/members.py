@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from front.edit_pages import (
     CONFIRM_TEMPLATE,
@@ -14,7 +15,7 @@ from front.edit_pages import (
 )
 from front.forms.members import MemberEditForm
 from front.views.settings import list_page, settings_context
-from plans import audit, two_step
+from plans import audit, leavers, two_step
 from plans.models import Invitation, Membership, Person
 
 MEMBERSHIPS = Membership.objects.select_related("user", "partnership")
@@ -37,6 +38,8 @@ def member_list(request, access):
         .annotate(two_step_on=two_step.is_on_expression("user"))
         .order_by("user__first_name", "user__last_name", "user__username")
     )
+    now = timezone.now()
+    quiet = members.filter(leavers.quiet_members_q(now))
     invitations = (
         Invitation.objects.pending()
         .filter(partnership=partnership)
@@ -44,7 +47,14 @@ def member_list(request, access):
         .prefetch_related("groups")
     )
     return list_page(
-        request, access, "members", "members.html", members=members, invitations=invitations
+        request,
+        access,
+        "members",
+        "members.html",
+        members=members,
+        invitations=invitations,
+        quiet=quiet,
+        quiet_since=leavers.quiet_since(now),
     )
 
 
@@ -145,6 +155,52 @@ def member_two_step_reset(request, access, membership):
         "and their backup codes, and whom you have checked is who they say, by a call or in "
         "person. They then sign in with their password alone: ask them to turn two-step "
         "verification on again at once. The audit log records that you did it.",
+    )
+
+
+@staff_view(MEMBERSHIPS)
+def member_sign_in(request, access, membership):
+    """Switch a leaver's sign-in off, or back on: what they wrote stays, with their name."""
+    user, name = membership.user, name_of(membership.user)
+    members_list = reverse("plans:members", args=[access.partnership.slug])
+    refusal = leavers.switch_refusal(membership, by=request.user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(members_list)
+    switching_on = not user.is_active
+    if request.method == "POST":
+        user.is_active = switching_on
+        user.save(update_fields=["is_active"])
+        record_member(
+            request,
+            audit.Kind.SIGN_IN_ON if switching_on else audit.Kind.SIGN_IN_OFF,
+            membership,
+            "Switched on the sign-in of" if switching_on else "Switched off the sign-in of",
+        )
+        messages.success(
+            request,
+            f"{name} can sign in again."
+            if switching_on
+            else f"{name} can no longer sign in. What they wrote stays, with their name.",
+        )
+        return redirect(members_list)
+    if switching_on:
+        return confirm_page(
+            request,
+            access,
+            title=f"Switch on {name}'s sign-in?",
+            button_label="Switch on their sign-in",
+            consequences="They sign in again with their password (or single sign-on), with "
+            "the role and groups they had.",
+        )
+    return confirm_page(
+        request,
+        access,
+        title=f"Switch off {name}'s sign-in?",
+        button_label="Switch off their sign-in",
+        consequences="For a member who has left. They can no longer sign in, and are signed "
+        "out at once. Their updates, reviews and changes stay, with their name. You can "
+        "switch their sign-in on again.",
     )
 
 

@@ -118,7 +118,7 @@ def page(page: Page, browser_problems):
         lambda message: (
             message.type == "error"
             and "Content Security Policy" in message.text
-            and browser_problems.append(f"Refused by the policy: {message.text}")
+            and browser_problems.append(f"Refused by the policy on {page.url}: {message.text}")
         ),
     )
     page.on(

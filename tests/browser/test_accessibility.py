@@ -14,7 +14,7 @@ from plans import two_step
 from plans.models import Group, Membership, Organisation, Partnership, Person, Plan, RagRating
 from reporting.models import Meeting
 from reporting.plan_export import plan_workbook
-from tests.browser.conftest import DESKTOP, PHONE, upload_odd_word_plan
+from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, upload_odd_word_plan
 from tests.factories import UserFactory
 from tests.shaped_plan import make_shaped_plan
 
@@ -196,6 +196,42 @@ def shaped_priority_pk():
     return shaped_plan().priorities.get(number="1").pk
 
 
+def invitation_link():
+    """A new invitation's link (its token is made here: the database keeps only a hash)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from plans.invitations import new_token
+    from plans.models import Invitation
+
+    invitation = Invitation(
+        partnership=Partnership.objects.get(slug="merton"),
+        first_name="Ann",
+        last_name="Other",
+        email="ann.other@example.org",
+        role="board",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    token = new_token(invitation)
+    invitation.save()
+    return reverse("two_step:accept_invitation", args=[token])
+
+
+def site_admin() -> str:
+    """A site administrator's username (made once)."""
+    UserFactory(username="site-admin", password=PASSWORD, is_superuser=True, is_staff=True)
+    return "site-admin"
+
+
+def chair_membership_pk():
+    return Membership.objects.get(user__username="chair-persona").pk
+
+
+def chair_user_pk():
+    return Membership.objects.get(user__username="chair-persona").user_id
+
+
 # name: (who signs in, the page's address, its heading or None, what to do there first)
 PAGES = {
     "sign-in": (None, lambda: reverse("login"), "Sign in", None),
@@ -207,6 +243,14 @@ PAGES = {
         None,
     ),
     "privacy-notice": (None, lambda: reverse("privacy"), "Privacy notice", None),
+    "password-reset": (None, lambda: reverse("two_step:password_reset"), None, None),
+    "password-reset-sent": (
+        None,
+        lambda: reverse("two_step:password_reset_done"),
+        "Check your email",
+        None,
+    ),
+    "invitation-accept": (None, invitation_link, "Choose your password", None),
     "home": ("chair", lambda: reverse("home"), "Your work", None),
     "plan-ess": ("chair", lambda: plan_url("Effective Safeguarding"), None, None),
     "plan-filtered": (
@@ -328,6 +372,14 @@ PAGES = {
         None,
     ),
     "member-invite": ("staff", lambda: merton("plans:member_invite"), "Invite a member", None),
+    "member-sign-in": (
+        "staff",
+        lambda: merton("plans:member_sign_in", chair_membership_pk),
+        None,
+        None,
+    ),
+    "password-change": ("staff", lambda: reverse("two_step:password_change"), None, None),
+    "email-change": ("staff", lambda: reverse("two_step:email_change"), None, None),
     "member-two-step-reset": (
         "staff",
         lambda: merton(
@@ -374,6 +426,21 @@ PAGES = {
         upload_a_word_plan,
     ),
     "plan-medway": ("outsider", lambda: plan_url("Medway"), None, None),  # the largest plan
+    "partnerships": ("site-admin", lambda: reverse("site:partnerships"), "Partnerships", None),
+    "partnership-create": (
+        "site-admin",
+        lambda: reverse("site:partnership_create"),
+        "Create a partnership",
+        None,
+    ),
+    "people": ("site-admin", lambda: reverse("site:people") + "?q=chair", None, None),
+    "person": ("site-admin", lambda: reverse("site:person", args=[chair_user_pk()]), None, None),
+    "person-forget": (
+        "site-admin",
+        lambda: reverse("site:person_forget", args=[chair_user_pk()]),
+        None,
+        None,
+    ),
 }
 
 
@@ -388,6 +455,8 @@ def test_pages_have_no_serious_accessibility_problems(
             if persona != signed_in_as:
                 page.context.clear_cookies()
                 signed_in_as = persona
+                if persona == "site-admin":
+                    site_admin()
                 if persona:
                     sign_in(page, persona)
             page.goto(url())
