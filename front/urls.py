@@ -158,6 +158,7 @@ plan_urls = [
     ),
     path("settings/update-cycle/", settings.update_cycle, name="cycle"),
     path("settings/protective-marking/", settings.marking, name="marking"),
+    path("settings/single-sign-on/", settings.sign_in, name="sign_in"),
     path("settings/deleted/", settings.deleted_list, name="deleted"),
     path("settings/deleted/<str:kind>/<int:pk>/restore/", settings.restore, name="restore"),
     path("settings/audit/", audit.audit_log, name="audit"),

@@ -60,8 +60,11 @@ def record(
 
 def signed_in(sender, request, user, **kwargs):
     """The password was right. With two-step verification on, the user is signed in only
-    once the code is given too (signed_in_with_code)."""
-    if two_step.is_on(user):
+    once the code is given too (signed_in_with_code). Single sign-on asks no code of ours:
+    the organisation's own sign-in did that."""
+    if getattr(user, "backend", "") == "plans.single_sign_on.Backend":
+        record(Kind.SIGNED_IN, request=request, user=user, summary="Signed in with single sign-on")
+    elif two_step.is_on(user):
         record(
             Kind.PASSWORD_ACCEPTED,
             request=request,

@@ -54,6 +54,7 @@ def test_settings_pages_are_for_staff_only(client_for, persona, personas):
             ("get", url("plans:member_remove", board.pk), STAFF_ONLY),
             ("get", url("plans:deleted"), STAFF_ONLY),
             ("get", url("plans:marking"), STAFF_ONLY),
+            ("get", url("plans:sign_in"), STAFF_ONLY),
             ("post", url("plans:restore", "action", deleted.pk), STAFF_POST),
         ],
     )
@@ -411,3 +412,13 @@ def test_staff_set_the_packs_protective_marking(client_for):
     assert "OFFICIAL-SENSITIVE" in html
     refused = client_for("chair").post(url("plans:marking"), {"protective_marking": ""})
     assert refused.status_code == 403
+
+
+def test_staff_turn_single_sign_on_on_for_their_partnership(client_for, settings):
+    client = client_for("staff")
+    settings.MSCP_OIDC_PROVIDER_NAME = "Merton Council account"
+    html = client.get(url("plans:sign_in")).content.decode()
+    assert "not set up on this site yet" in html  # no MSCP_OIDC_CLIENT_ID here
+    response = post_form(client, url("plans:sign_in"), single_sign_on="on")
+    assert response.status_code == 302
+    assert Partnership.objects.get(slug="merton").single_sign_on

@@ -460,3 +460,17 @@ class MarkingForm(LoadedStateForm, GovukForm, forms.ModelForm):
             "commentary about safeguarding work: most partnerships mark them OFFICIAL-SENSITIVE."
         }
         widgets = {"protective_marking": forms.RadioSelect}
+
+
+class SingleSignOnForm(LoadedStateForm, GovukForm, forms.ModelForm):
+    """Whether the partnership's members may sign in with the deployment's single sign-on."""
+
+    class Meta:
+        model = Partnership
+        fields = ["single_sign_on"]
+        labels = {"single_sign_on": "Members may sign in with their organisation's account"}
+        help_texts = {
+            "single_sign_on": "Only members (and invited members) whose email address the "
+            "organisation's sign-in confirms. Everyone keeps their password and two-step "
+            "verification."
+        }

@@ -23,7 +23,14 @@ from front.edit_pages import (
     save_unless_stale,
     staff_view,
 )
-from front.forms.plans import GroupForm, MarkingForm, RatingForm, ThemeForm, UpdateCycleForm
+from front.forms.plans import (
+    GroupForm,
+    MarkingForm,
+    RatingForm,
+    SingleSignOnForm,
+    ThemeForm,
+    UpdateCycleForm,
+)
 from plans.models import Group, RagRating, Theme
 from plans.staff_writes import Counted, RestoreRefused, ancestors, place_at_end
 from plans.staff_writes import restore as restore_obj
@@ -47,6 +54,11 @@ SECTIONS = [
         "When leads are asked for updates before each meeting, and reminded.",
     ),
     ("marking", "Protective marking", "The marking at the top and bottom of every pack page."),
+    (
+        "sign_in",
+        "Single sign-on",
+        "Whether members may sign in with their organisation's account.",
+    ),
     (
         "deleted",
         "Recently deleted",
@@ -264,6 +276,14 @@ def marking(request, access):
     """The protective marking of the partnership's packs."""
     return partnership_settings(
         request, access, MarkingForm, section="marking", noun="protective marking"
+    )
+
+
+@staff_view()
+def sign_in(request, access):
+    """Whether the partnership's members may use the deployment's single sign-on."""
+    return partnership_settings(
+        request, access, SingleSignOnForm, section="sign_in", noun="single sign-on setting"
     )
 
 

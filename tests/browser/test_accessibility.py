@@ -378,6 +378,7 @@ PAGES = {
         None,
         None,
     ),
+    "single-sign-on-setting": ("staff", lambda: merton("plans:sign_in"), None, None),
     "password-change": ("staff", lambda: reverse("two_step:password_change"), None, None),
     "email-change": ("staff", lambda: reverse("two_step:email_change"), None, None),
     "member-two-step-reset": (
