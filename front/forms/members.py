@@ -69,8 +69,9 @@ class MemberFields(forms.Form):
             chosen.save(update_fields=["user"])
 
 
-class InviteForm(GovukForm, MemberFields):
-    """Who to invite, and as what: they choose their own password from the emailed link."""
+class Invitee(forms.Form):
+    """Who is invited: their name and the work email the invitation goes to (a member's, and
+    a new partnership's first member of staff)."""
 
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter their first name"}
@@ -86,6 +87,11 @@ class InviteForm(GovukForm, MemberFields):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
+
+
+class InviteForm(GovukForm, Invitee, MemberFields):
+    """Who to invite, and as what: they choose their own password from the emailed link."""
+
     field_order = ["first_name", "last_name", "email", "role"]
 
     def __init__(self, *args, partnership, **kwargs):

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from front.forms.base import GovukForm
+from front.forms.members import Invitee
 from plans.models import RESERVED_SLUGS, Partnership, RagRating
 from plans.partnership_setup import PRESETS, Rating, parse_groups
 
@@ -20,7 +21,9 @@ OWN_WORDS = [
 REQUIRED_OWN = {Scale.ON_TRACK, Scale.AT_RISK, Scale.OFF_TRACK}
 
 
-class PartnershipForm(GovukForm, forms.Form):
+class PartnershipForm(GovukForm, Invitee):
+    """A new partnership: the invitee's fields are its first member of staff's."""
+
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -70,19 +73,11 @@ class PartnershipForm(GovukForm, forms.Form):
         help_text="Paste them one a line, each with its short name in brackets if it has one: "
         "“Quality Assurance Subgroup (QA)”. Start a line “Task group:” for a task group.",
     )
-    first_name = forms.CharField(
-        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
-    )
-    last_name = forms.CharField(
-        label="Last name", max_length=150, error_messages={"required": "Enter their last name"}
-    )
-    email = forms.EmailField(
-        label="Email address",
-        error_messages={
-            "required": "Enter their email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-    )
+
+    field_order = [
+        *("name", "short_name", "slug", "protective_marking", "preset", "board", "groups"),
+        *("first_name", "last_name", "email"),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
