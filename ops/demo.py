@@ -147,5 +147,7 @@ def create_demo_users(password: str) -> list[tuple[str, str, str]]:
     )
     admin.set_password(password)
     admin.save()
-    created.append(("admin", "Site administrator (Partnerships, and the Django admin)", "all partnerships"))
+    created.append(
+        ("admin", "Site administrator (Partnerships, and the Django admin)", "all partnerships")
+    )
     return created

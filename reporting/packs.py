@@ -404,9 +404,11 @@ def _trends(partnership, plan_packs, actions, history) -> dict[int, list[TrendPo
     pack. An action added since a meeting counts there as not updated."""
     if not plan_packs:
         return {}
-    meetings = Meeting.objects.filter(
-        group__partnership=partnership, held_on__lt=max(p.as_at for p in plan_packs)
-    ).select_related("group")
+    meetings = list(
+        Meeting.objects.filter(
+            group__partnership=partnership, held_on__lt=max(p.as_at for p in plan_packs)
+        ).select_related("group")
+    )
     plan_actions = defaultdict(list)
     for action in actions:
         plan_actions[action.outcome.plan_id].append(action)

@@ -336,8 +336,7 @@ BODY_TOP, BODY_BOTTOM = 17 * 72 / 25.4, 595 - 14 * 72 / 25.4
 def page_fill(pdf_path: Path) -> list[float]:
     """How far down each page's body its text reaches, as a share of the body's height."""
     pdftotext = shutil.which("pdftotext")
-    if not pdftotext:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    assert pdftotext, "pdftotext is missing: scripts/test installs it (poppler-utils)"
     xhtml = subprocess.run(  # noqa: S603 - fixed arguments
         [pdftotext, "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
     ).stdout
