@@ -63,6 +63,17 @@ def existing_user(invitation: Invitation):
     return get_user_model().objects.filter(email__iexact=invitation.email).first()
 
 
+def new_user(invitation: Invitation):
+    """The account accepting makes, unsaved (the password rules compare a password with it):
+    its email is its username."""
+    return get_user_model()(
+        username=invitation.email.lower(),
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+    )
+
+
 @transaction.atomic
 def accept(invitation: Invitation, *, user=None, password: str | None = None) -> Membership:
     """Accept the invitation: as an existing user (signed in, or matched by single sign-on),
@@ -72,12 +83,7 @@ def accept(invitation: Invitation, *, user=None, password: str | None = None) ->
     if invitation.status != Invitation.Status.PENDING:
         raise InvitationRefused(invitation.status, invitation)
     if user is None:
-        user = get_user_model()(
-            username=invitation.email.lower(),
-            email=invitation.email,
-            first_name=invitation.first_name,
-            last_name=invitation.last_name,
-        )
+        user = new_user(invitation)
         user.set_password(password) if password else user.set_unusable_password()
         user.save()
     membership, _ = Membership.objects.update_or_create(

@@ -2,7 +2,7 @@
 follows the emailed link to choose their password, or, with an account already, to join."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from plans.invitations import (
     existing_user,
     invitation_for,
     new_token,
+    new_user,
     send_invitation,
 )
 from plans.models import Invitation
@@ -146,7 +147,7 @@ def accept_invitation(request, token):
             return render(request, "registration/invitation_join.html", context)
         context["sign_in"] = f"{reverse('login')}?next={request.path}"
         return render(request, "registration/invitation_join.html", context)
-    form = GovukSetPasswordForm(invitation_user(invitation), posted(request))
+    form = GovukSetPasswordForm(new_user(invitation), posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             membership = accept(invitation, password=form.cleaned_data["new_password1"])
@@ -158,16 +159,6 @@ def accept_invitation(request, token):
         request,
         "registration/invitation_accept.html",
         {**context, "form": form, "partnership": partnership},
-    )
-
-
-def invitation_user(invitation):
-    """The account accepting will make (unsaved), for the password rules to compare with."""
-    return get_user_model()(
-        username=invitation.email.lower(),
-        email=invitation.email,
-        first_name=invitation.first_name,
-        last_name=invitation.last_name,
     )
 
 
